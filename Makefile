@@ -1,0 +1,64 @@
+# Сот кабинеті — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DATA_DIR ?= $(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO ?= 1
+export DATA_DIR DEMO
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libmagic1
+NODE_PACKAGES := ncalayer-js-client@1.5.6 htmx.org@2.0.4
+
+.PHONY: install run test lint format e2e worker beat web clean check-deploy
+
+$(VENV)/.installed: pyproject.toml
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+static/vendor/.installed: Makefile
+	mkdir -p static/vendor
+	cd static/vendor && npm install --no-audit --no-fund --silent --prefix . $(NODE_PACKAGES) >/dev/null
+	cp static/vendor/node_modules/ncalayer-js-client/ncalayer-client.js static/vendor/ncalayer-client.js
+	cp static/vendor/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	touch $@
+
+install: $(VENV)/.installed static/vendor/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m sotkabinet.devserver --host $(HOST) --port $(PORT)
+
+test: install
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadgroup
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-deploy: install
+	SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=sot.example.kz DJANGO_SETTINGS_MODULE=sotkabinet.settings.production \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+e2e: install
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(VENV)/bin/pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+clean:
+	rm -rf $(VENV) var static/vendor

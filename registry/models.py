@@ -1,0 +1,183 @@
+"""Cases opened on registration, judges' distribution profiles, and judicial acts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseCounter(models.Model):
+    """Gap-free case numbering per court and year (`<court code>-<year>-<seq>`).
+
+    Incremented under `select_for_update` in the registering transaction, so a rolled-back
+    registration never consumes a number and concurrent clerks never share one.
+    """
+
+    court = models.ForeignKey("courts.Court", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["court", "year"], name="case_counter_court_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court_id}/{self.year}: {self.last}"
+
+
+class JudgeProfile(models.Model):
+    """What automatic distribution weighs for a judge (R-REG-6): languages and categories."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judge_profiles"
+    )
+    court = models.ForeignKey("courts.Court", on_delete=models.CASCADE, related_name="+")
+    languages = models.JSONField(default=list, help_text='Languages of proceedings: ["kk", "ru"].')
+    categories = models.JSONField(
+        default=list, help_text="Proceedings the judge handles; empty = all."
+    )
+    accepts_cases = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "court"], name="judge_profile_user_court")
+        ]
+
+    def __str__(self) -> str:
+        return f"Judge {self.user_id} @ {self.court_id}"
+
+
+class Case(models.Model):
+    number = models.CharField(max_length=40, unique=True)
+    court = models.ForeignKey("courts.Court", on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_as_judge"
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_as_secretary",
+    )
+    proceeding = models.CharField(max_length=32)
+    category = models.CharField(max_length=64, help_text="Distribution category (R-REG-6).")
+    complexity = models.PositiveSmallIntegerField(default=1, help_text="Distribution weight.")
+    language = models.CharField(max_length=2, default="kk")
+    closed_proceedings = models.BooleanField(
+        default=False, help_text="Adoption, privacy, state secrets: never shown to the public."
+    )
+    legal_force_date = models.DateField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "year", "sequence"], name="case_court_year_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseParticipant(models.Model):
+    """A user who is a party to a case (or acts for one): sees the case and its acts."""
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        REPRESENTATIVE = "representative", _("Representative")
+        PARTY = "party", _("Party")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_participations"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_participant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.case_id} ({self.role})"
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ActKind(models.TextChoices):
+    DECISION = "decision", _("Decision")
+    RULING = "ruling", _("Ruling")
+    OPERATIVE_PART = "operative_part", _("Operative part")
+    ORDER = "order", _("Court order")
+
+
+class ActStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+
+
+class Act(models.Model):
+    """A judicial act (R-ACT-*). Locked once signed (R-ACT-3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="acts")
+    kind = models.CharField(max_length=16, choices=ActKind.choices)
+    title = models.CharField(max_length=500)
+    date = models.DateField(help_text="The act's own date (pronounced / signed on paper).")
+    status = models.CharField(max_length=8, choices=ActStatus.choices, default=ActStatus.DRAFT)
+    blob = models.CharField(max_length=300)
+    filename = models.CharField(max_length=255)
+    detected_format = models.CharField(max_length=8)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signature_payload = models.TextField(blank=True)
+    signature_cms = models.BinaryField(null=True, blank=True, editable=False)
+    signature_verdict = models.JSONField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Appeared in the parties' cabinets = received (R-ACT-4)."
+    )
+    legal_force_date = models.DateField(null=True, blank=True)
+    legal_force_signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_force_payload = models.TextField(blank=True)
+    legal_force_cms = models.BinaryField(null=True, blank=True, editable=False)
+    legal_force_verdict = models.JSONField(null=True, blank=True)
+    verify_code = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"

@@ -1,0 +1,48 @@
+"""Delivery of notices by e-mail and SMS (R-FIL-12)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from .models import Notification
+from .sms import get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=8,
+    time_limit=60,
+    acks_late=True,
+)
+def deliver_notification(notification_id: int) -> None:
+    """E-mail and SMS a notice once. Safe to run twice: `emailed_at` marks delivery."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or notification.emailed_at is not None:
+        return
+    user = notification.user
+    link = notification.link
+    if link.startswith("/"):
+        link = settings.PORTAL_BASE_URL.rstrip("/") + link
+    body = f"{notification.text}\n\n{link}".strip()
+    if user.email:
+        send_mail(
+            subject=f"Сот кабінеті / Судебный кабинет: {notification.text[:60]}",
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+    if user.phone:
+        get_sms_backend().send(user.phone, notification.text[:300])
+    Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )

@@ -1,0 +1,162 @@
+"""The one domain error type and the DRF exception handler that renders API.md's envelope.
+
+`{"error": {"code": "<stable code>", "message": "<text in the request's language>", "details": {}}}`
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+
+# Default human messages per stable code. Codes come from API.md; texts are translatable.
+MESSAGES: dict[str, Any] = {
+    "invalid": _("The request is not valid."),
+    "malformed_request": _("The request body could not be read."),
+    "not_authenticated": _("Sign in first."),
+    "invalid_credentials": _("The login or password is wrong."),
+    "forbidden": _("You are not allowed to do this."),
+    "not_found": _("Not found."),
+    "method_not_allowed": _("This method is not allowed here."),
+    "unsupported_media_type": _("This content type is not supported."),
+    "throttled": _("Too many requests. Try again later."),
+    "server_error": _("An internal error occurred. Your data is kept; please try again."),
+    "invalid_iin": _("The IIN is not valid (12 digits with a correct control digit)."),
+    "invalid_bin": _("The BIN is not valid (12 digits with a correct control digit)."),
+    "weak_password": _("The password is too weak."),
+    "already_exists": _("An account with this login already exists."),
+    "nonce_invalid": _("The sign-in challenge is unknown, expired or already used."),
+    "signature_invalid": _("The electronic digital signature is not valid."),
+    "signer_mismatch": _("The document is signed by someone other than the required person."),
+    "too_large": _("The file is too large."),
+    "not_draft": _("Only a draft can be changed."),
+    "attachments_pending": _("Some attachments are still being checked."),
+    "attachments_invalid": _("Some attachments are not valid."),
+    "annex_mismatch": _("The number of documents does not match the annex list."),
+    "already_decided": _("This filing has already been registered or rejected."),
+    "not_received": _("This filing has not been received yet."),
+    "invalid_ground": _("This rejection ground is not allowed."),
+    "invalid_date": _("The date is not valid."),
+    "locked": _("The act is signed and can no longer be changed."),
+    "not_in_force": _("The act has not entered legal force."),
+    "judge_signature_required": _("The judge must sign first."),
+    "too_early": _("The case can be transferred to the archive only later."),
+    "idempotency_key_reused": _("This Idempotency-Key was used with a different request."),
+    "idempotency_in_progress": _("A request with this Idempotency-Key is still being processed."),
+    "conflict": _("The current state does not allow this."),
+    "bad_signature": _("The callback signature is not valid."),
+    "deferral_not_allowed": _("A large business cannot defer the state duty."),
+    "power_expired": _("The power of attorney is not in its validity period."),
+    "power_revoked": _("The power of attorney has been revoked."),
+    "power_scope": _("The power of attorney does not cover this action."),
+    "power_not_head": _("The power of attorney must be signed by the head of the legal entity."),
+}
+
+
+class DomainError(Exception):
+    """A rule violation with a stable code. Rendered as the API.md envelope."""
+
+    status = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str | None = None,
+        status: int | None = None,
+        details: dict | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message if message is not None else MESSAGES.get(code, code)
+        if status is not None:
+            self.status = status
+        self.details = details or {}
+        super().__init__(f"{code}: {self.message}")
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__("not_found", message)
+
+
+class Forbidden(DomainError):
+    status = 403
+
+    def __init__(self, message: str | None = None, code: str = "forbidden") -> None:
+        super().__init__(code, message)
+
+
+def envelope(code: str, message: Any, details: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": str(message), "details": details or {}}}
+
+
+def _validation_details(detail: Any) -> dict:
+    if isinstance(detail, dict):
+        return {
+            key: [str(item) for item in value] if isinstance(value, list) else str(value)
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF exception handler: every error leaves as the API.md envelope with a stable code."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, DomainError):
+        return Response(envelope(exc.code, exc.message, exc.details), status=exc.status)
+    if isinstance(exc, Http404):
+        return Response(envelope("not_found", MESSAGES["not_found"]), status=404)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response(envelope("forbidden", MESSAGES["forbidden"]), status=403)
+    if isinstance(exc, drf_exceptions.Throttled):
+        if exc.wait is not None:
+            headers["Retry-After"] = str(int(exc.wait) + 1)
+        return Response(envelope("throttled", MESSAGES["throttled"]), status=429, headers=headers)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        return Response(
+            envelope("invalid", MESSAGES["invalid"], _validation_details(exc.detail)), status=400
+        )
+    if isinstance(exc, drf_exceptions.ParseError):
+        return Response(envelope("malformed_request", MESSAGES["malformed_request"]), status=400)
+    if isinstance(exc, drf_exceptions.AuthenticationFailed | drf_exceptions.NotAuthenticated):
+        return Response(
+            envelope("not_authenticated", MESSAGES["not_authenticated"]),
+            status=401,
+            headers={"WWW-Authenticate": "Token"},
+        )
+    if isinstance(exc, drf_exceptions.PermissionDenied):
+        return Response(envelope("forbidden", MESSAGES["forbidden"]), status=403)
+    if isinstance(exc, drf_exceptions.NotFound):
+        return Response(envelope("not_found", MESSAGES["not_found"]), status=404)
+    if isinstance(exc, drf_exceptions.MethodNotAllowed):
+        return Response(envelope("method_not_allowed", MESSAGES["method_not_allowed"]), status=405)
+    if isinstance(exc, drf_exceptions.UnsupportedMediaType):
+        return Response(
+            envelope("unsupported_media_type", MESSAGES["unsupported_media_type"]), status=415
+        )
+    if isinstance(exc, drf_exceptions.APIException):
+        return Response(envelope("invalid", str(exc.detail)), status=exc.status_code)
+    logger.exception("Unhandled error in %s", context.get("view"))
+    return Response(envelope("server_error", MESSAGES["server_error"]), status=500)
+
+
+def api_not_found(request, exception=None) -> JsonResponse:
+    return JsonResponse(envelope("not_found", MESSAGES["not_found"]), status=404)
+
+
+def api_server_error(request) -> JsonResponse:
+    return JsonResponse(envelope("server_error", MESSAGES["server_error"]), status=500)

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("sotkabinet.accounts.api.urls")),
+    path("", include("sotkabinet.courts.api.urls")),
+    path("", include("sotkabinet.signatures.api.urls")),
+    path("", include("filings.api.urls")),
+    path("", include("registry.api.urls")),
+    path("", include("enforcement.api.urls")),
+    path("", include("archive.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("registry.web_urls")),
+    path("", include("filings.web.urls")),
+]
+
+handler404 = "sotkabinet.core.views.not_found"
+handler500 = "sotkabinet.core.views.server_error"
