@@ -1,5 +1,7 @@
 """Project-wide pytest fixtures: courts, users for every role, an API client, the test PKI."""
 
+pytest_plugins = ["sotkabinet.signatures.testing"]
+
 from __future__ import annotations
 
 import itertools

@@ -269,3 +269,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Periodic jobs: each app declares BEAT_SCHEDULE in its schedule.py; merged here.
+CELERY_BEAT_SCHEDULE: dict = {}
+for _module in ("filings.schedule", "registry.schedule", "enforcement.schedule", "archive.schedule"):
+    try:
+        CELERY_BEAT_SCHEDULE.update(__import__(_module, fromlist=["BEAT_SCHEDULE"]).BEAT_SCHEDULE)
+    except ModuleNotFoundError as _error:
+        if _error.name != _module:
+            raise
