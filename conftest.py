@@ -1,7 +1,5 @@
 """Project-wide pytest fixtures: courts, users for every role, an API client, the test PKI."""
 
-pytest_plugins = ["sotkabinet.signatures.testing"]
-
 from __future__ import annotations
 
 import itertools
@@ -9,6 +7,8 @@ import itertools
 import pytest
 
 from sotkabinet.accounts.identity import control_digit
+
+pytest_plugins = ["sotkabinet.signatures.testing"]
 
 _serial = itertools.count(1)
 
