@@ -9,6 +9,7 @@ from .base import env
 DEBUG = False
 DEMO = env.bool("DEMO", default=False)
 SECRET_KEY = env("SECRET_KEY")
+PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
