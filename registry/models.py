@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filings.models import Filing
+
 
 class CaseCounter(models.Model):
     """Gap-free case numbering per court and year (`<court code>-<year>-<seq>`).
@@ -181,3 +183,16 @@ class Act(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+
+class IncomingFiling(Filing):
+    """The clerk's view of a filing: the registration card and queue in the admin (R-REG-1).
+
+    A proxy of `filings.Filing`, so the registration desk has its own admin screen and
+    permissions without touching the filings app's own admin.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("incoming filing (registration card)")
+        verbose_name_plural = _("registration queue")
