@@ -57,6 +57,9 @@ MESSAGES: dict[str, Any] = {
     "power_revoked": _("The power of attorney has been revoked."),
     "power_scope": _("The power of attorney does not cover this action."),
     "power_not_head": _("The power of attorney must be signed by the head of the legal entity."),
+    "head_order_required": _("Attach the order appointing the head before signing."),
+    "duty_not_configured": _("The state duty tariff is not configured (no MCI value)."),
+    "receipt_code_used": _("This receipt code has already been used."),
 }
 
 
