@@ -50,6 +50,7 @@ __all__ = [
     "ReportRow",
     "Rule",
     "SpreadRow",
+    "WorkingDays",
     "WritToDistribute",
     "case_materials_handover_deadline",
     "choose_bailiff",
