@@ -47,6 +47,7 @@ from .models import (
     Payment,
     PaymentStatus,
 )
+from .services.common import committed
 
 CENT = Decimal("0.01")
 SIGNATURE_HEADER = "X-Gateway-Signature"
@@ -171,7 +172,7 @@ def _new_reference() -> str:
     return secrets.token_hex(16)
 
 
-@transaction.atomic
+@committed
 def payment_start(*, acting_user, filing: Filing, amount: Decimal | None = None) -> Payment:
     """Start an online payment: a pending Payment and the gateway page to send the payer to.
 
@@ -235,43 +236,48 @@ def payment_callback(raw_body: bytes, signature: str | None) -> Payment:
     if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
         raise DomainError("bad_signature")
     data = _parse_callback(raw_body)
-    with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update()
-            .select_related("filing", "payer")
-            .filter(reference=data["reference"])
-            .first()
+    return _apply_callback(data)
+
+
+@committed
+def _apply_callback(data: dict) -> Payment:
+    """Decide a pending payment from a verified notice, under the payment's row lock."""
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("filing", "payer")
+        .filter(reference=data["reference"])
+        .first()
+    )
+    if payment is None:
+        raise NotFound(_("No payment with this reference."))
+    if payment.status != PaymentStatus.PENDING:
+        return payment  # a replay: the first notice already decided this payment
+    try:
+        paid_amount = Decimal(str(data.get("amount", payment.amount)))
+    except InvalidOperation:
+        raise DomainError("invalid", details={"amount": _("Not a number.")}) from None
+    payment.callback_payload = data
+    if data["status"] == PaymentStatus.FAILED:
+        payment.status = PaymentStatus.FAILED
+        payment.save(update_fields=["status", "callback_payload"])
+        audit(None, "payment.failed", payment, reference=payment.reference)
+        notify(
+            payment.payer,
+            "payment_failed",
+            _("The state duty payment %(reference)s did not go through.")
+            % {"reference": payment.reference},
+            link=f"/cabinet/filings/{payment.filing_id}/duty/",
+            filing_id=payment.filing_id,
         )
-        if payment is None:
-            raise NotFound(_("No payment with this reference."))
-        if payment.status != PaymentStatus.PENDING:
-            return payment  # a replay: the first notice already decided this payment
-        try:
-            paid_amount = Decimal(str(data.get("amount", payment.amount)))
-        except InvalidOperation:
-            raise DomainError("invalid", details={"amount": _("Not a number.")}) from None
-        payment.callback_payload = data
-        if data["status"] == PaymentStatus.FAILED:
-            payment.status = PaymentStatus.FAILED
-            payment.save(update_fields=["status", "callback_payload"])
-            audit(None, "payment.failed", payment, reference=payment.reference)
-            notify(
-                payment.payer,
-                "payment_failed",
-                _("The state duty payment %(reference)s did not go through.")
-                % {"reference": payment.reference},
-                link=f"/cabinet/filings/{payment.filing_id}/duty/",
-                filing_id=payment.filing_id,
-            )
-            return payment
-        if _money(paid_amount) != payment.amount:
-            raise DomainError(
-                "invalid",
-                _("The paid amount differs from the payment's amount."),
-                details={"amount": str(paid_amount), "expected": str(payment.amount)},
-            )
-        _mark_paid(payment, data)
         return payment
+    if _money(paid_amount) != payment.amount:
+        raise DomainError(
+            "invalid",
+            _("The paid amount differs from the payment's amount."),
+            details={"amount": str(paid_amount), "expected": str(payment.amount)},
+        )
+    _mark_paid(payment, data)
+    return payment
 
 
 def _unique_receipt_code(proposed: str | None) -> str:
@@ -422,7 +428,7 @@ def deferral_allowed(applicant) -> bool:
     return not (applicant.is_legal_entity and applicant.business_size == "large")
 
 
-@transaction.atomic
+@committed
 def deferral_request(
     *, acting_user, filing: Filing, ground: str, explanation: str, proof: Attachment
 ) -> Deferral:
@@ -474,7 +480,42 @@ def receipt_code_taken(code: str) -> bool:
     )
 
 
-@transaction.atomic
+@committed
+def receipt_upload(
+    *, acting_user, filing: Filing, uploaded, code: str, title: str | None = None
+) -> Attachment:
+    """Upload a bank receipt scan with the "attach receipt" mark (R-FIL-5).
+
+    The scan takes the normal attachment path (`services.attachment_add`: stored under its
+    SHA-256, validated in the worker like every attachment), as kind `duty_receipt` with the
+    receipt's code; the duty status becomes `receipt` for the clerk to check. Like any
+    attachment it goes on a draft (409 `not_draft` otherwise): an additional bank payment for a
+    registered filing or case is sent on a supplement (R-FIL-9), while online payments work on
+    submitted and registered filings directly. One transaction: a refused code stores nothing.
+    """
+    from .services import attachment_add
+
+    code = _clean_receipt_code(code)
+    if receipt_code_taken(code):
+        raise Conflict("receipt_code_used")
+    attachment = attachment_add(
+        acting_user=acting_user,
+        filing=filing,
+        uploaded=uploaded,
+        title=(title or "").strip() or _("Bank receipt %(code)s") % {"code": code},
+        kind=AttachmentKind.DUTY_RECEIPT,
+    )
+    return receipt_mark(acting_user=acting_user, attachment=attachment, code=code)
+
+
+def _clean_receipt_code(code: str) -> str:
+    code = (code or "").strip()
+    if not code or len(code) > 64:
+        raise DomainError("invalid", details={"code": _("Give the receipt's code (≤ 64 chars).")})
+    return code
+
+
+@committed
 def receipt_mark(*, acting_user, attachment: Attachment, code: str) -> Attachment:
     """Mark an uploaded file of the filing as its bank receipt ("attach receipt", R-FIL-5).
 
@@ -483,9 +524,7 @@ def receipt_mark(*, acting_user, attachment: Attachment, code: str) -> Attachmen
     clerk to check. A code used before (another receipt or an e-receipt) gives 409
     `receipt_code_used`.
     """
-    code = (code or "").strip()
-    if not code or len(code) > 64:
-        raise DomainError("invalid", details={"code": _("Give the receipt's code (≤ 64 chars).")})
+    code = _clean_receipt_code(code)
     filing = Filing.objects.select_for_update().get(pk=attachment.filing_id)
     _require_payable(filing)
     if receipt_code_taken(code):
@@ -516,4 +555,5 @@ __all__ = [
     "receipt_check",
     "receipt_code_taken",
     "receipt_mark",
+    "receipt_upload",
 ]

@@ -25,7 +25,6 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,7 @@ from sotkabinet.core.services import audit, notify
 from sotkabinet.errors import Conflict, DomainError
 
 from .models import PowerAttorney, PowerOfAttorney, PowerScope, PowerStatus
+from .services.common import committed
 
 # SPEC R-ECP-4: extendedKeyUsage of a legal entity's first head.
 HEAD_ROLE_OID = "1.2.398.3.3.4.1.2.1"
@@ -128,7 +128,7 @@ def _link_user(iin: str):
     return User.objects.filter(login=iin).first()
 
 
-@transaction.atomic
+@committed
 def power_create(
     *,
     acting_user,
@@ -178,15 +178,46 @@ def _lock(power: PowerOfAttorney) -> PowerOfAttorney:
     return PowerOfAttorney.objects.select_for_update().get(pk=power.pk)
 
 
-@transaction.atomic
+def _validate_scan(uploaded) -> str:
+    """Validate an uploaded scan like any attachment (R-DOC-1, R-DOC-3, R-DOC-4).
+
+    Returns the sanitised file name; raises the first attachment error code (400). The head
+    order is one scan, checked synchronously so the principal learns at once if it is unusable.
+    """
+    from django.conf import settings
+
+    from sotkabinet.documents.filenames import filename_issue, sanitize_filename
+    from sotkabinet.documents.issues import DEFAULT_ALLOWED_FORMATS
+    from sotkabinet.documents.validation import validate_file
+
+    name = getattr(uploaded, "name", "") or ""
+    issue = filename_issue(name)
+    if issue is not None:
+        raise DomainError(issue.code, issue.message, details={"errors": [issue.as_dict()]})
+    result = validate_file(
+        uploaded.temporary_file_path(),
+        allowed_formats=DEFAULT_ALLOWED_FORMATS,
+        max_size=settings.ATTACHMENT_MAX_BYTES,
+    )
+    if not result.ok:
+        first = result.errors[0]
+        status = 413 if first.code == "too_large" else 400
+        raise DomainError(
+            first.code, first.message, status=status, details={"errors": result.error_dicts()}
+        )
+    return sanitize_filename(name)
+
+
+@committed
 def power_attach_head_order(*, acting_user, power: PowerOfAttorney, uploaded) -> PowerOfAttorney:
     """Attach the scan of the order appointing the legal entity's head (R-FIL-10).
 
-    The scan is validated like any attachment (R-DOC-1, R-DOC-4) and refused with the first
-    attachment error code when invalid. Replacing the scan is allowed while the power is a draft.
+    `uploaded` comes from the documents streaming upload handler (a temporary file, hashed).
+    The scan is validated like any attachment and refused with the attachment error code when
+    unusable. Replacing the scan is allowed while the power is a draft (the payload names the
+    scan's SHA-256, so the head signs exactly this order).
     """
     from sotkabinet.documents.upload import store_blob
-    from sotkabinet.documents.validation import validate_file
 
     power = _lock(power)
     if not power.principal.is_legal_entity:
@@ -195,16 +226,13 @@ def power_attach_head_order(*, acting_user, power: PowerOfAttorney, uploaded) ->
         )
     if power.status != PowerStatus.DRAFT:
         raise Conflict("not_draft")
-    report = validate_file(uploaded, filename=uploaded.name)
-    if not report.ok:
-        first = report.errors[0]
-        raise DomainError(first.code, first.message, details={"errors": report.error_dicts()})
+    filename = _validate_scan(uploaded)
     stored = store_blob(uploaded)
     power.head_order_blob = stored.name
     power.head_order_sha256 = stored.sha256
-    power.head_order_filename = report.filename
+    power.head_order_filename = filename
     power.save(update_fields=["head_order_blob", "head_order_sha256", "head_order_filename"])
-    audit(acting_user, "power.head_order", power, sha256=stored.sha256)
+    audit(acting_user, "power.head_order", power, sha256=stored.sha256, size=stored.size)
     return power
 
 
@@ -213,7 +241,9 @@ def power_document(power: PowerOfAttorney) -> dict[str, Any]:
     return {
         "type": "power_of_attorney",
         "id": power.pk,
-        "principal": {"login": power.principal.login, "full_name": power.principal.full_name},
+        # Only immutable facts: the payload must stay byte-identical after signing, so the
+        # bundle an attorney downloads still verifies (names can change, logins cannot).
+        "principal": power.principal.login,
         "attorneys": sorted(power.attorneys.values_list("iin", flat=True)),
         "powers": list(power.powers),
         "valid_from": power.valid_from.isoformat(),
@@ -245,7 +275,7 @@ def _require_head_key(cms: str, principal) -> None:
         raise DomainError("power_not_head")
 
 
-@transaction.atomic
+@committed
 def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttorney:
     """Verify the principal's ЭЦҚ over the payload and activate the power (R-FIL-10, R-ECP-1).
 
@@ -300,7 +330,7 @@ def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttor
     return power
 
 
-@transaction.atomic
+@committed
 def power_revoke(*, acting_user, power: PowerOfAttorney) -> PowerOfAttorney:
     """The principal revokes the power; from now on it authorises nothing (R-FIL-10, R-FIL-11).
 
