@@ -1,0 +1,131 @@
+"""The value objects of the ЭЦҚ library: reasons, policies, signer details and verdicts.
+
+Shapes follow API.md "Conventions" (the signature verdict object and its reason codes).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# EKU OIDs of the Kazakh profile (SPEC R-ECP-4).
+EKU_INDIVIDUAL = "1.2.398.3.3.4.1.1"
+EKU_LEGAL_ENTITY = "1.2.398.3.3.4.1.2"
+EKU_FIRST_HEAD = "1.2.398.3.3.4.1.2.1"
+EKU_MAY_SIGN = "1.2.398.3.3.4.1.2.2"
+EKU_HR = "1.2.398.3.3.4.1.2.5"
+
+
+class Reason(enum.StrEnum):
+    """Why a signature is not valid (API.md reason codes)."""
+
+    TAMPERED = "tampered"
+    UNTRUSTED = "untrusted"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    REVOKED = "revoked"
+    REVOCATION_UNKNOWN = "revocation_unknown"
+    KEY_USAGE = "key_usage"
+    SIGNER_MISMATCH = "signer_mismatch"
+    MALFORMED = "malformed"
+    UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
+
+
+class Policy(enum.StrEnum):
+    """Revocation policy: ``hard`` refuses an unknown revocation status, ``soft`` records it."""
+
+    HARD = "hard"
+    SOFT = "soft"
+
+
+class CmsMalformed(ValueError):
+    """The CMS (or something inside it) does not parse."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass(frozen=True)
+class SignerDetails:
+    """Who signed, read from the signer's certificate (Kazakh profile, SPEC R-ECP-4)."""
+
+    iin: str | None
+    bin: str | None
+    full_name: str | None
+    surname: str | None
+    given_name: str | None
+    organization: str | None
+    certificate_serial: str  # lowercase hex, no leading zeros
+    issuer: str  # the issuer's CN, or its whole DN when it has none
+    issuer_dn: str
+    subject_dn: str
+    not_before: datetime
+    not_after: datetime
+    key_usage: str  # "sign" (nonRepudiation) | "auth"
+    key_usages: frozenset[str]
+    roles: tuple[str, ...]  # every extendedKeyUsage OID, dotted
+    signing_time: datetime | None
+    algorithm: str
+    certificate_der: bytes = field(repr=False)
+
+    @property
+    def is_legal_entity(self) -> bool:
+        return self.bin is not None or EKU_LEGAL_ENTITY in self.roles
+
+    @property
+    def is_head(self) -> bool:
+        return EKU_FIRST_HEAD in self.roles
+
+    @property
+    def identity(self) -> str | None:
+        """The portal login for this key: the BIN of a legal-entity key, else the IIN."""
+        if self.is_legal_entity and self.bin:
+            return self.bin
+        return self.iin
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API.md signer object."""
+        return {
+            "iin": self.iin,
+            "bin": self.bin,
+            "full_name": self.full_name,
+            "organization": self.organization,
+            "certificate_serial": self.certificate_serial,
+            "issuer": self.issuer,
+            "not_before": _iso(self.not_before),
+            "not_after": _iso(self.not_after),
+            "key_usage": self.key_usage,
+            "signing_time": _iso(self.signing_time),
+            "algorithm": self.algorithm,
+        }
+
+
+@dataclass
+class Verdict:
+    """The outcome of ``verify_cms``.
+
+    ``reason`` is the first failing signer's reason (signers in CMS order), or ``signer_mismatch``
+    when every signature holds but nobody is the required person. ``signer_reasons`` is aligned
+    with ``signers``. ``revocation`` records every revocation source consulted, per certificate.
+    ``message`` is an English explanation for logs and operators, never shown as the API code.
+    """
+
+    valid: bool
+    reason: str | None
+    signers: list[SignerDetails] = field(default_factory=list)
+    signer_reasons: list[str | None] = field(default_factory=list)
+    revocation: list[dict[str, Any]] = field(default_factory=list)
+    message: str | None = None
+    at: datetime | None = None
+    policy: str = Policy.HARD.value
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the API.md verdict object."""
+        return {
+            "valid": self.valid,
+            "reason": self.reason,
+            "signers": [signer.to_dict() for signer in self.signers],
+        }
