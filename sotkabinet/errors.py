@@ -63,6 +63,8 @@ MESSAGES: dict[str, Any] = {
     "head_order_required": _("Attach the order appointing the head before signing."),
     "duty_not_configured": _("The state duty tariff is not configured (no MCI value)."),
     "receipt_code_used": _("This receipt code has already been used."),
+    "demo_disabled": _("The demo signer is available only in the demo mode."),
+    "not_submitted": _("The filing has not been sent yet: there is no talon."),
 }
 
 
