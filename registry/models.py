@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filings.models import Filing
+from sotkabinet.errors import Conflict
 
 
 class CaseCounter(models.Model):
@@ -141,8 +142,56 @@ class ActStatus(models.TextChoices):
     SIGNED = "signed", _("Signed")
 
 
+# SPEC R-ACT-3: once an act is signed these never change. The same list is enforced three times:
+# by the services (409 `locked`), by `Act.save` below, and by a database trigger
+# (migration registry 0003_act_lock), so neither a queryset `.update()` nor raw SQL gets past it.
+ACT_LOCKED_FIELDS: tuple[str, ...] = (
+    "case",
+    "kind",
+    "title",
+    "date",
+    "status",
+    "blob",
+    "filename",
+    "detected_format",
+    "size",
+    "sha256",
+    "created_by",
+    "signed_at",
+    "signer",
+    "signature_payload",
+    "signature_cms",
+    "signature_verdict",
+    "published_at",
+)
+# SPEC R-ACT-5: the legal-force mark is set once, on a signed act, and then never changes.
+ACT_LEGAL_FORCE_FIELDS: tuple[str, ...] = (
+    "legal_force_date",
+    "legal_force_signer",
+    "legal_force_signed_at",
+    "legal_force_payload",
+    "legal_force_cms",
+    "legal_force_verdict",
+    "verify_code",
+)
+
+
+def _comparable(value):
+    """BinaryField values come back as memoryview on PostgreSQL and bytes on SQLite."""
+    if isinstance(value, memoryview | bytearray):
+        return bytes(value)
+    return value
+
+
 class Act(models.Model):
-    """A judicial act (R-ACT-*). Locked once signed (R-ACT-3)."""
+    """A judicial act (R-ACT-*). Locked once signed (R-ACT-3).
+
+    `save()` refuses to change any of `ACT_LOCKED_FIELDS` of a row that is signed in the
+    database, and any of `ACT_LEGAL_FORCE_FIELDS` once the legal-force mark is set (409
+    `locked`); `delete()` refuses a signed act. The database trigger of migration
+    `registry.0003_act_lock` refuses the same updates below the ORM. Services in
+    `registry/acts.py` are the only writers.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="acts")
     kind = models.CharField(max_length=16, choices=ActKind.choices)
@@ -171,6 +220,11 @@ class Act(models.Model):
     legal_force_signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    legal_force_signed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the legal-force mark was signed: its signature is re-verified as of then.",
+    )
     legal_force_payload = models.TextField(blank=True)
     legal_force_cms = models.BinaryField(null=True, blank=True, editable=False)
     legal_force_verdict = models.JSONField(null=True, blank=True)
@@ -180,9 +234,57 @@ class Act(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
+        constraints = [
+            # SPEC R-ACT-5: the legal-force mark re-signs a signed act.
+            models.CheckConstraint(
+                condition=models.Q(legal_force_date__isnull=True) | models.Q(status="signed"),
+                name="act_legal_force_needs_signature",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        changed = self.locked_changes()
+        if changed:
+            raise Conflict("locked", details={"fields": changed})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if type(self)._base_manager.filter(pk=self.pk, status=ActStatus.SIGNED).exists():
+            raise Conflict("locked")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == ActStatus.SIGNED
+
+    def locked_changes(self) -> list[str]:
+        """The protected fields this instance would change in its stored row (R-ACT-3, R-ACT-5)."""
+        if self._state.adding or self.pk is None:
+            return []
+        fields = [self._meta.get_field(name) for name in ACT_LOCKED_FIELDS + ACT_LEGAL_FORCE_FIELDS]
+        stored = (
+            type(self)
+            ._base_manager.using(self._state.db or "default")
+            .filter(pk=self.pk)
+            .values(*(field.attname for field in fields))
+            .first()
+        )
+        if stored is None or stored["status"] != ActStatus.SIGNED:
+            return []
+        protected = list(ACT_LOCKED_FIELDS)
+        if stored["legal_force_date"] is not None:
+            protected += ACT_LEGAL_FORCE_FIELDS
+        changed = []
+        for field in fields:
+            if field.name not in protected:
+                continue
+            current = _comparable(getattr(self, field.attname))
+            if current != _comparable(stored[field.attname]):
+                changed.append(field.name)
+        return changed
 
 
 class IncomingFiling(Filing):
