@@ -1,0 +1,10 @@
+"""Documents: file validation (pure), the streaming upload handler, PDF and QR rendering.
+
+- ``validation``: ``validate_file`` decides a file's format from its content and checks it against
+  R-DOC-1, R-DOC-3, R-DOC-4 and R-DOC-5. No Django inside.
+- ``filenames``: ``sanitize_filename`` / ``filename_issue`` (API.md: ``name_invalid``).
+- ``upload``: ``LimitedHashingUploadHandler``, ``install_upload_handler``, ``store_blob``,
+  ``open_blob``.
+- ``pdf`` / ``qr``: printable copies (talon, act copies, archive paper copy).
+- ``samples``: real test files built in code, for tests across the project.
+"""

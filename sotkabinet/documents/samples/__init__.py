@@ -1,0 +1,80 @@
+"""Real files built in code, for tests across the whole project.
+
+Every builder returns ``bytes`` that the validators accept or refuse for the real reason (a
+valid DOCX is a real minimal WordprocessingML package, a JavaScript PDF really has a JS action,
+a zip bomb really inflates to a gigabyte). Import from here::
+
+    from sotkabinet.documents.samples import pdf_bytes, docx_bytes, zip_bomb_docx
+
+``write_sample(tmp_path, "claim.pdf", pdf_bytes())`` saves one to a temporary directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .cfb import (
+    compound_file,
+    doc_bytes,
+    encrypted_ooxml_bytes,
+    ole_package_object,
+    vba_project_bin,
+    xls_bytes,
+)
+from .images import exe_bytes, jpeg_bomb, jpeg_bytes, png_bytes, truncated_jpeg
+from .office import (
+    docm_bytes,
+    docx_bytes,
+    nested_zip,
+    plain_zip,
+    raw_zip,
+    xlsm_bytes,
+    xlsx_bytes,
+    zip_bomb_docx,
+)
+from .pdf import (
+    broken_xref_pdf,
+    object_stream_pdf,
+    pdf_bytes,
+    raw_pdf,
+    scanned_pdf_bytes,
+    stream_object,
+    truncated_pdf,
+)
+
+__all__ = [
+    "broken_xref_pdf",
+    "compound_file",
+    "doc_bytes",
+    "docm_bytes",
+    "docx_bytes",
+    "encrypted_ooxml_bytes",
+    "exe_bytes",
+    "jpeg_bomb",
+    "jpeg_bytes",
+    "nested_zip",
+    "object_stream_pdf",
+    "ole_package_object",
+    "pdf_bytes",
+    "plain_zip",
+    "png_bytes",
+    "raw_pdf",
+    "raw_zip",
+    "scanned_pdf_bytes",
+    "stream_object",
+    "truncated_jpeg",
+    "truncated_pdf",
+    "vba_project_bin",
+    "write_sample",
+    "xls_bytes",
+    "xlsm_bytes",
+    "xlsx_bytes",
+    "zip_bomb_docx",
+]
+
+
+def write_sample(directory: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to ``directory / name`` and return the path."""
+    path = Path(directory) / name
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,268 @@
+"""OLE2 compound files (legacy DOC and XLS, encrypted OOXML, vbaProject.bin) for tests.
+
+Why a writer here: no maintained Python library writes Word binary documents, and ``olefile``
+only reads (it can overwrite streams of an existing file, not create one). ``xlwt`` writes XLS
+but is unmaintained since 2018 and cannot write VBA storages or FILEPASS records, which the
+tests need most. So this module holds a minimal compound-file writer (MS-CFB, version 3,
+512-byte sectors, no mini stream: every stream is padded to the 4096-byte mini-stream cutoff,
+which the format allows) and builds structurally faithful files on top of it: a Word FIB with
+its table stream, BIFF8 workbook records, VBA storages laid out as Office lays them out.
+They satisfy what the validators check (MS-DOC FibBase, MS-XLS records, MS-OVBA storages,
+MS-OFFCRYPTO EncryptedPackage); they are not full documents that Word or Excel would render.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping
+
+SECTOR = 512
+MINI_STREAM_CUTOFF = 4096
+FREESECT = 0xFFFFFFFF
+ENDOFCHAIN = 0xFFFFFFFE
+FATSECT = 0xFFFFFFFD
+NOSTREAM = 0xFFFFFFFF
+PROJECT_ID = "00000000-0000-0000-0000-000000000000"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+Tree = Mapping[str, "bytes | Tree"]
+
+
+def compound_file(tree: Tree) -> bytes:
+    """A compound file whose root storage holds ``tree`` (name -> bytes stream | dict storage)."""
+    entries: list[dict] = [{"name": "Root Entry", "type": 5, "data": None, "children": tree}]
+    _flatten(entries, 0)
+    sectors: list[bytes] = []
+    fat: list[int] = []
+
+    def allocate(data: bytes) -> int:
+        start = len(sectors)
+        count = max(1, -(-len(data) // SECTOR))
+        for index in range(count):
+            sectors.append(data[index * SECTOR : (index + 1) * SECTOR].ljust(SECTOR, b"\0"))
+            fat.append(start + index + 1 if index < count - 1 else ENDOFCHAIN)
+        return start
+
+    for entry in entries:
+        if entry["type"] == 2:
+            data = entry["data"]
+            if len(data) < MINI_STREAM_CUTOFF:  # no mini stream in this writer
+                data = data.ljust(MINI_STREAM_CUTOFF, b"\0")
+                entry["data"] = data
+            entry["start"] = allocate(data)
+        else:
+            entry["start"] = ENDOFCHAIN if entry["type"] == 5 else 0
+    directory = b"".join(_directory_entry(entry) for entry in entries)
+    while len(directory) % SECTOR:
+        directory += _empty_directory_entry()
+    first_directory_sector = allocate(directory)
+    fat_sector_count = 1
+    while fat_sector_count * (SECTOR // 4) < len(sectors) + fat_sector_count:
+        fat_sector_count += 1
+    if fat_sector_count > 109:
+        raise ValueError("file too large for this test writer (no DIFAT sectors)")
+    fat_sector_ids = list(range(len(sectors), len(sectors) + fat_sector_count))
+    fat.extend([FATSECT] * fat_sector_count)
+    fat.extend([FREESECT] * (fat_sector_count * (SECTOR // 4) - len(fat)))
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    difat = fat_sector_ids + [FREESECT] * (109 - fat_sector_count)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        OLE2_SIGNATURE,
+        b"\0" * 16,
+        0x003E,  # minor version
+        0x0003,  # major version 3: 512-byte sectors
+        0xFFFE,  # little-endian
+        9,  # sector shift
+        6,  # mini sector shift
+        b"\0" * 6,
+        0,  # directory sectors (always 0 in version 3)
+        fat_sector_count,
+        first_directory_sector,
+        0,  # transaction signature
+        MINI_STREAM_CUTOFF,
+        ENDOFCHAIN,  # no mini FAT
+        0,
+        ENDOFCHAIN,  # no DIFAT sectors
+        0,
+    ) + struct.pack("<109I", *difat)
+    return header + b"".join(sectors) + fat_bytes
+
+
+def _flatten(entries: list[dict], storage_index: int) -> None:
+    """Append a storage's children: sorted as MS-CFB orders them, chained by right siblings."""
+    children = entries[storage_index]["children"]
+    names = sorted(children, key=lambda name: (len(name), name.upper()))
+    previous = None
+    for name in names:
+        value = children[name]
+        is_storage = isinstance(value, Mapping)
+        entries.append(
+            {
+                "name": name,
+                "type": 1 if is_storage else 2,
+                "data": None if is_storage else bytes(value),
+                "children": value if is_storage else None,
+            }
+        )
+        index = len(entries) - 1
+        if previous is None:
+            entries[storage_index]["child"] = index
+        else:
+            entries[previous]["right"] = index
+        previous = index
+        if is_storage:
+            _flatten(entries, index)
+
+
+def _directory_entry(entry: dict) -> bytes:
+    name = (entry["name"] + "\0").encode("utf-16-le")
+    if len(name) > 64:
+        raise ValueError(f"name too long: {entry['name']!r}")
+    data = entry["data"]
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ",
+        name.ljust(64, b"\0"),
+        len(name),
+        entry["type"],
+        1,  # black
+        NOSTREAM,  # left sibling
+        entry.get("right", NOSTREAM),
+        entry.get("child", NOSTREAM),
+        b"\0" * 16,
+        0,
+        0,
+        0,
+        entry["start"],
+        len(data) if data is not None else 0,
+    )
+
+
+def _empty_directory_entry() -> bytes:
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"", 0, 0, 0, 0, 0
+    )
+
+
+def _filler(label: str, size: int = 512) -> bytes:
+    return (label.encode("utf-8") + b"\0") * (size // (len(label) + 1) + 1)
+
+
+def vba_storage(module: str = "ThisDocument") -> dict[str, bytes | dict]:
+    """A VBA project's storages as MS-OVBA lays them out (``VBA/dir``, ``PROJECT``, ...)."""
+    return {
+        "VBA": {
+            "dir": _filler("compressed dir stream"),
+            "_VBA_PROJECT": b"\xcc\x61\xff\xff\x00\x00\x00",
+            module: b'Attribute VB_Name = "' + module.encode() + b'"\r\nSub AutoOpen()\r\nEnd Sub',
+        },
+        "PROJECT": (
+            f'ID="{{{PROJECT_ID}}}"\r\nDocument={module}/&H00000000\r\nName="VBAProject"'
+        ).encode(),
+        "PROJECTwm": module.encode() + b"\0" + module.encode("utf-16-le") + b"\0\0\0\0",
+    }
+
+
+def vba_project_bin() -> bytes:
+    """An OOXML ``vbaProject.bin``: a compound file with the VBA project at its root."""
+    return compound_file(vba_storage())
+
+
+def doc_bytes(
+    vba: bool = False,
+    *,
+    encrypted: bool = False,
+    text: str = "Талап қою арызы",
+    activex: bool = False,
+) -> bytes:
+    """A Word 97–2003 document: FIB (MS-DOC FibBase) in ``WordDocument``, a ``1Table`` stream.
+
+    ``vba`` adds the ``Macros`` storage Word writes for macros, ``encrypted`` sets fEncrypted,
+    ``activex`` adds an ActiveX control in the ObjectPool.
+    """
+    flags = 0x0200 | 0x1000  # fWhichTblStm (1Table), fExtChar
+    if encrypted:
+        flags |= 0x0100
+    fib = struct.pack("<HHHHHH", 0xA5EC, 0x00C1, 0, 0x043F, 0, flags).ljust(32, b"\0")
+    word_document = fib.ljust(0x800, b"\0") + text.encode("utf-16-le")
+    tree: dict[str, bytes | dict] = {
+        "WordDocument": word_document,
+        "1Table": _filler("table stream"),
+        "\x05SummaryInformation": _filler("summary"),
+    }
+    if vba:
+        tree["Macros"] = vba_storage()
+    if activex:
+        tree["ObjectPool"] = {"_1234567890": {"\x03OCXDATA": _filler("ocx"), "contents": b"x"}}
+    return compound_file(tree)
+
+
+def _biff(record_type: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", record_type, len(body)) + body
+
+
+def xls_bytes(vba: bool = False, *, encrypted: bool = False, macro_sheet: bool = False) -> bytes:
+    """An Excel 97–2003 workbook: BIFF8 globals (BOF, BOUNDSHEET, EOF) and one worksheet.
+
+    ``vba`` adds ``_VBA_PROJECT_CUR``, ``encrypted`` a FILEPASS record (RC4), ``macro_sheet`` an
+    Excel 4.0 macro sheet (XLM macros, a classic malware carrier).
+    """
+    bof_globals = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06))
+    bof_sheet = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06))
+    globals_records = [bof_globals]
+    if encrypted:
+        globals_records.append(_biff(0x002F, struct.pack("<HHH", 1, 1, 1) + b"\x11" * 48))
+    globals_records.append(_biff(0x0042, struct.pack("<H", 1200)))  # CODEPAGE: UTF-16
+    sheet_name = "Sheet1".encode("ascii")
+    sheets = [(sheet_name, 0x00)]
+    if macro_sheet:
+        sheets.append((b"Macro1", 0x01))
+    sheet_records = b"".join(
+        [bof_sheet, _biff(0x0200, struct.pack("<IIHHH", 0, 1, 0, 1, 0)), _biff(0x000A)]
+    )
+    globals_size = (
+        sum(len(record) for record in globals_records)
+        + sum(4 + 8 + len(name) for name, _type in sheets)
+        + 4  # EOF
+    )
+    for index, (name, sheet_type) in enumerate(sheets):
+        offset = globals_size + index * len(sheet_records)  # lbPlyPos: the sheet's BOF
+        globals_records.append(
+            _biff(0x0085, struct.pack("<IBBBB", offset, 0, sheet_type, len(name), 0) + name)
+        )
+    globals_records.append(_biff(0x000A))
+    workbook = b"".join(globals_records) + sheet_records * len(sheets)
+    tree: dict[str, bytes | dict] = {
+        "Workbook": workbook,
+        "\x05SummaryInformation": _filler("summary"),
+    }
+    if vba:
+        tree["_VBA_PROJECT_CUR"] = vba_storage("ThisWorkbook")
+    return compound_file(tree)
+
+
+def encrypted_ooxml_bytes() -> bytes:
+    """A password-protected DOCX/XLSX as Office saves it (MS-OFFCRYPTO agile encryption)."""
+    descriptor = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+        b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption">'
+        b'<keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64"'
+        b' cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512"/>'
+        b"</encryption>"
+    )
+    return compound_file(
+        {
+            "EncryptionInfo": struct.pack("<HHI", 4, 4, 0x40) + descriptor,
+            "EncryptedPackage": struct.pack("<Q", 8000) + bytes(range(256)) * 32,
+            "\x06DataSpaces": {
+                "Version": _filler("Microsoft.Container.DataSpaces"),
+                "DataSpaceMap": _filler("EncryptedPackage"),
+            },
+        }
+    )
+
+
+def ole_package_object() -> bytes:
+    """An embedded OLE "Package" object (``\\x01Ole10Native``) wrapping an executable."""
+    native = struct.pack("<I", 64) + b"\x02\x00payload.exe\0C:\\payload.exe\0" + b"MZ" * 16
+    return compound_file({"\x01Ole10Native": native, "\x01CompObj": _filler("Package")})
