@@ -65,6 +65,7 @@ MESSAGES: dict[str, Any] = {
     "receipt_code_used": _("This receipt code has already been used."),
     "demo_disabled": _("The demo signer is available only in the demo mode."),
     "not_submitted": _("The filing has not been sent yet: there is no talon."),
+    "document_tampered": _("The stored document does not match its signed hash."),
 }
 
 
