@@ -51,7 +51,7 @@ from sotkabinet.ecp.model import (
 
 ALGORITHMS = ("rsa", "ecdsa", "gost2015", "dsa")
 ROLE_NAMES = {"head": EKU_FIRST_HEAD, "signer": EKU_MAY_SIGN, "hr": EKU_HR}
-_GOST_PEM_LABEL = "KZ GOST34.10-2015 PRIVATE KEY"
+_GOST_PEM_LABEL = "KZ GOST2015 PRIVATE KEY"
 _CA_YEARS = 10
 _PERSON_DAYS = 365
 
