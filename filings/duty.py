@@ -298,12 +298,29 @@ def render_e_receipt(payment: Payment) -> Attachment:
     The PDF is made by the portal from the verified callback, so it is stored already `valid`
     (it needs no applicant-file validation) under its SHA-256, like every attachment.
     """
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
     from sotkabinet.documents.pdf import render_pdf
+    from sotkabinet.documents.qr import qr_svg
     from sotkabinet.documents.upload import store_blob
 
+    check_url = (
+        settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("web:receipt_check")
+        + "?"
+        + urlencode({"code": payment.receipt_code})
+    )
     pdf = render_pdf(
         "filings/duty/e_receipt_pdf.html",
-        {"payment": payment, "filing": payment.filing, "court": payment.filing.court},
+        {
+            "payment": payment,
+            "filing": payment.filing,
+            "court": payment.filing.court,
+            "transaction_id": (payment.callback_payload or {}).get("transaction_id"),
+            "check_url": check_url,
+            "qr": qr_svg(check_url),
+        },
     )
     stored = store_blob(pdf)
     filename = f"e-receipt-{payment.receipt_code}.pdf"
@@ -469,6 +486,33 @@ def deferral_request(
     return deferral
 
 
+@committed
+def deferral_request_with_upload(
+    *, acting_user, filing: Filing, ground: str, explanation: str, uploaded
+) -> Deferral:
+    """The web form's deferral: upload the proof (normal attachment path) and request, atomically.
+
+    The eligibility and the ground are checked before anything is stored, so a refused request
+    leaves no stray attachment behind.
+    """
+    from .services import attachment_add
+
+    if ground not in DeferralGround.values:
+        raise DomainError("invalid_ground", _("Choose one of the seven grounds for a deferral."))
+    if not deferral_allowed(filing.applicant):
+        raise DomainError("deferral_not_allowed")
+    proof = attachment_add(
+        acting_user=acting_user,
+        filing=filing,
+        uploaded=uploaded,
+        title=_("Proof for the duty deferral"),
+        kind=AttachmentKind.DEFERRAL_PROOF,
+    )
+    return deferral_request(
+        acting_user=acting_user, filing=filing, ground=ground, explanation=explanation, proof=proof
+    )
+
+
 # --- bank receipt -------------------------------------------------------------------------
 
 
@@ -545,6 +589,7 @@ __all__ = [
     "callback_signature",
     "deferral_allowed",
     "deferral_request",
+    "deferral_request_with_upload",
     "duty_quote",
     "duty_quote_details",
     "duty_status_for",
