@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("registry.web_urls")),
     path("", include("filings.web.urls")),
+    path("", include("sotkabinet.signatures.web_urls")),
 ]
 
 handler404 = "sotkabinet.core.views.not_found"

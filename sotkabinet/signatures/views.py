@@ -1,0 +1,109 @@
+"""Web views: sign in with ЭЦҚ through NCALayer (R-FIL-1, R-ECP-5), and the demo signer.
+
+The page gets a challenge from the public API, NCALayer signs it as an attached CMS in the
+browser (static/js/signing.js), and the form posts nonce + CMS here; a valid signature logs the
+holder in with a Django session. In DEMO mode the server can sign instead (demo_sign); those
+endpoints answer 404 when DEMO is off.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sotkabinet.accounts.identity import is_valid_identity_number
+from sotkabinet.accounts.models import User
+from sotkabinet.errors import MESSAGES, DomainError, envelope
+
+from . import signin
+from .models import SignInNonce
+from .services import demo_sign
+
+CABINET_URL = "/cabinet/"
+MAX_DEMO_PAYLOAD_BYTES = 1024 * 1024  # demo signing is for canonical payloads, never files
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return CABINET_URL
+
+
+@require_http_methods(["GET", "POST"])
+def ecp_login(request: HttpRequest) -> HttpResponse:
+    """GET: the sign-in page. POST (nonce, cms): sign in and go to the cabinet."""
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            result = signin.ecp_sign_in(
+                nonce=request.POST.get("nonce", "")[:64], cms=request.POST.get("cms", "")
+            )
+        except DomainError as failure:
+            error, status = failure.message, failure.status
+        else:
+            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_next_url(request))
+    context = {"error": error, "next": _next_url(request), "demo": settings.DEMO}
+    return render(request, "signatures/ecp_login.html", context, status=status)
+
+
+def _json_error(code: str, status: int) -> JsonResponse:
+    return JsonResponse(envelope(code, MESSAGES.get(code, code)), status=status)
+
+
+@require_POST
+def ecp_login_demo_sign(request: HttpRequest) -> JsonResponse:
+    """DEMO only: sign a pending sign-in challenge with the demo key of the given IIN/BIN.
+
+    Only live challenges are signed, so this is not a general signing oracle.
+    """
+    if not settings.DEMO:
+        raise Http404
+    nonce = request.POST.get("nonce", "")[:64]
+    login_value = request.POST.get("login", "").strip()
+    kind = request.POST.get("kind", User.Kind.INDIVIDUAL)
+    if kind not in User.Kind.values:
+        return _json_error("invalid", 400)
+    if not is_valid_identity_number(login_value):
+        return _json_error("invalid_bin" if kind == User.Kind.LEGAL_ENTITY else "invalid_iin", 400)
+    live = SignInNonce.objects.filter(
+        value=nonce, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+    if not live:
+        return _json_error("nonce_invalid", 401)
+    account = User.objects.filter(login=login_value).first() or User(
+        login=login_value, kind=kind, full_name=f"ДЕМО {login_value}"
+    )
+    return JsonResponse({"cms": demo_sign(account, nonce.encode(), detached=False)})
+
+
+@require_POST
+def demo_sign_document(request: HttpRequest) -> JsonResponse:
+    """DEMO only: sign base64 `data` (a signing payload) with the signed-in user's demo key.
+
+    `detached` is "1" (default) or "0". Answers {"cms": base64}.
+    """
+    if not settings.DEMO:
+        raise Http404
+    if not request.user.is_authenticated:
+        return _json_error("not_authenticated", 401)
+    try:
+        data = base64.b64decode(request.POST.get("data", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return _json_error("invalid", 400)
+    if len(data) > MAX_DEMO_PAYLOAD_BYTES:
+        return _json_error("too_large", 413)
+    detached = request.POST.get("detached", "1") != "0"
+    return JsonResponse({"cms": demo_sign(request.user, data, detached=detached)})
