@@ -371,3 +371,151 @@ def test_head_order_is_validated_like_attachments(company, attorney, principal, 
     # An individual has no head order to attach.
     individual_power = make_power(principal, attorney, status=PowerStatus.DRAFT)
     assert upload(client_for(principal), individual_power.pk, pdf_bytes()).status_code == 400
+
+
+# --- acting for the principal through the filings API (R-FIL-11) ----------------------------
+
+
+def filing_body(court, principal, power_id) -> dict:
+    return {
+        "court": court.pk,
+        "proceeding": "civil",
+        "instance": "first",
+        "kind": "motion",
+        "title": "Өтінішхат",
+        "parties": [{"role": "plaintiff", "name": principal.full_name}],
+        "annex": ["Өтінішхат"],
+        "principal": principal.login,
+        "power": power_id,
+    }
+
+
+def test_attorney_files_and_signs_for_principal(
+    principal, attorney, court, client_for, ecp, django_capture_on_commit_callbacks
+):
+    """GIVEN an active power covering file_claims WHEN the attorney files and signs for the
+    principal THEN the filing is accepted, records who acted for whom, and the principal sees
+    it in My cases.  # SPEC R-FIL-10, R-FIL-11, R-FIL-8"""
+    power = make_power(principal, attorney)
+    api = client_for(attorney)
+    created = api.post("/api/v1/filings/", filing_body(court, principal, power.pk), format="json")
+    assert created.status_code == 201, created.content
+    filing = created.json()
+    assert filing["acting_for"] == {"login": principal.login, "full_name": principal.full_name}
+    assert filing["power"] == power.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = api.post(
+            f"/api/v1/filings/{filing['id']}/attachments/",
+            {"file": SimpleUploadedFile("otinish.pdf", pdf_bytes()), "title": "Өтінішхат"},
+            format="multipart",
+        )
+    assert uploaded.status_code == 201, uploaded.content
+    payload = api.get(f"/api/v1/filings/{filing['id']}/signing-payload/").content
+    submitted = api.post(
+        f"/api/v1/filings/{filing['id']}/submit/",
+        {"cms": ecp.sign(attorney, payload)},
+        format="json",
+    )
+    assert submitted.status_code == 202, submitted.content
+    mine = client_for(principal).get("/api/v1/filings/").json()
+    assert [item["id"] for item in mine["results"]] == [filing["id"]]
+
+
+@pytest.mark.parametrize(
+    "setup,code",
+    [
+        ({"start": -30, "end": -1}, "power_expired"),
+        ({"scope": ["receive_acts", "appeal"]}, "power_scope"),
+        ({"status": PowerStatus.REVOKED}, "power_revoked"),
+        ({"status": PowerStatus.DRAFT}, "power_scope"),
+    ],
+)
+def test_attorney_filing_refused_without_a_valid_power(
+    principal, attorney, court, client_for, setup, code
+):  # SPEC R-FIL-11
+    power = make_power(principal, attorney, **setup)
+    response = client_for(attorney).post(
+        "/api/v1/filings/", filing_body(court, principal, power.pk), format="json"
+    )
+    assert response.status_code == 400
+    assert error_code(response) == code
+
+
+def test_submit_checks_the_power_again(
+    principal, attorney, court, client_for, ecp, django_capture_on_commit_callbacks
+):  # SPEC R-FIL-11: "Submit checks again"
+    power = make_power(principal, attorney)
+    api = client_for(attorney)
+    filing = api.post("/api/v1/filings/", filing_body(court, principal, power.pk), format="json")
+    filing_id = filing.json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(
+            f"/api/v1/filings/{filing_id}/attachments/",
+            {"file": SimpleUploadedFile("otinish.pdf", pdf_bytes()), "title": "Өтінішхат"},
+            format="multipart",
+        )
+    payload = api.get(f"/api/v1/filings/{filing_id}/signing-payload/").content
+    powers.power_revoke(acting_user=principal, power=power)
+    response = api.post(
+        f"/api/v1/filings/{filing_id}/submit/", {"cms": ecp.sign(attorney, payload)}, format="json"
+    )
+    assert response.status_code == 400
+    assert error_code(response) == "power_revoked"
+
+
+def test_someone_elses_attorney_cannot_use_the_power(
+    principal, attorney, make_person, court, client_for
+):  # SPEC R-FIL-11
+    power = make_power(principal, attorney)
+    intruder = make_person()
+    response = client_for(intruder).post(
+        "/api/v1/filings/", filing_body(court, principal, power.pk), format="json"
+    )
+    assert response.status_code == 400
+    assert error_code(response) == "power_scope"
+
+
+# --- the "Сенімхат" cabinet pages (R-FIL-10) ------------------------------------------------
+
+
+def test_cabinet_powers_pages(principal, attorney, make_person, settings):  # SPEC R-FIL-10
+    from django.test import Client
+
+    settings.DEMO = True
+    browser = Client()
+    browser.force_login(principal)
+    assert browser.get("/cabinet/powers/new/").status_code == 200
+    created = browser.post(
+        "/cabinet/powers/new/",
+        {
+            "attorneys": attorney.login,
+            "powers": ["file_claims", "sign_documents"],
+            "valid_from": str(today()),
+            "valid_until": str(today() + timedelta(days=30)),
+            "fabula": "Мұра бойынша дау.",
+        },
+    )
+    assert created.status_code == 302
+    power = PowerOfAttorney.objects.get(principal=principal)
+    detail = browser.get(f"/cabinet/powers/{power.pk}/")
+    assert detail.status_code == 200
+    assert "power-sign-form" in detail.content.decode()
+    # DEMO: the server-side demo key signs the exact payload.
+    signed = browser.post(f"/cabinet/powers/{power.pk}/sign/", {"demo": "1"})
+    assert signed.status_code == 302
+    power.refresh_from_db()
+    assert power.status == PowerStatus.ACTIVE
+
+    attorney_browser = Client()
+    attorney_browser.force_login(attorney)
+    listing = attorney_browser.get("/cabinet/powers/").content.decode()
+    assert principal.full_name in listing
+    pdf = attorney_browser.get(f"/cabinet/powers/{power.pk}/download.pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    bundle = attorney_browser.get(f"/cabinet/powers/{power.pk}/download.json")
+    assert json.loads(bundle.content)["power"]["status"] == "active"
+    assert attorney_browser.post(f"/cabinet/powers/{power.pk}/revoke/").status_code == 403
+    stranger = Client()
+    stranger.force_login(make_person())
+    assert stranger.get(f"/cabinet/powers/{power.pk}/").status_code == 404
