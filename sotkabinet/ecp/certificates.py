@@ -12,6 +12,7 @@ decoded leniently instead of failing the certificate.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -130,16 +131,24 @@ def _attribute_text(value: core.Asn1Value) -> str:
 
 
 def parse_name(name: x509.Name) -> Name:
+    """Attributes and matching key of a Name (memoised by its DER: a pure function of bytes)."""
+    return _parse_name_der(name.dump())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_name_der(der: bytes) -> Name:
+    name = x509.Name.load(der)
     attributes: list[tuple[str, str]] = []
     for rdn in name.chosen:
         for type_and_value in rdn:
             oid = type_and_value["type"].dotted
             attributes.append((oid, _attribute_text(type_and_value["value"])))
     try:
+        # RFC 5280 7.1 comparison (case folding, whitespace) as asn1crypto implements it.
         key = name.hashable
     except PARSE_ERRORS:
         # StringPrep refuses some code points; matching then falls back to exact bytes.
-        key = "der:" + name.dump().hex()
+        key = "der:" + der.hex()
     return Name(key=key, attributes=tuple(attributes))
 
 
