@@ -46,7 +46,7 @@ def _filing_for(request, pk: int) -> FilingModel:
 # --- quote ----------------------------------------------------------------------------------
 
 
-class QuoteInput(serializers.Serializer):
+class DutyQuoteInput(serializers.Serializer):
     proceeding = serializers.ChoiceField(choices=Proceeding.choices)
     kind = serializers.ChoiceField(choices=FilingKind.choices)
     claim_amount = serializers.DecimalField(
@@ -73,9 +73,9 @@ QuoteOutput = inline_serializer(
 class DutyQuoteView(APIView):
     """The state duty for a document from the tariff table (R-FIL-5). `amount` null: no duty."""
 
-    @extend_schema(parameters=[QuoteInput], responses={200: QuoteOutput})
+    @extend_schema(parameters=[DutyQuoteInput], responses={200: QuoteOutput})
     def get(self, request):
-        data = QuoteInput(data=request.query_params)
+        data = DutyQuoteInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         quote = duty_services.duty_quote_details(
@@ -97,7 +97,7 @@ class DutyQuoteView(APIView):
 # --- online payment -------------------------------------------------------------------------
 
 
-class PaymentInput(serializers.Serializer):
+class DutyPaymentInput(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=18,
         decimal_places=2,
@@ -123,11 +123,11 @@ PaymentOutput = inline_serializer(
 class FilingPaymentView(APIView):
     """Start an online payment; send the payer to `redirect_url` (R-FIL-5, R-FIL-9)."""
 
-    @extend_schema(request=PaymentInput, responses={201: PaymentOutput})
+    @extend_schema(request=DutyPaymentInput, responses={201: PaymentOutput})
     @idempotent
     def post(self, request, pk: int):
         filing = _filing_for(request, pk)
-        data = PaymentInput(data=request.data)
+        data = DutyPaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
         payment = duty_services.payment_start(
             acting_user=request.user, filing=filing, amount=data.validated_data.get("amount")
@@ -205,7 +205,7 @@ class PaymentCallbackView(APIView):
 # --- bank receipt and receipt check ---------------------------------------------------------
 
 
-class ReceiptInput(serializers.Serializer):
+class DutyReceiptInput(serializers.Serializer):
     file = serializers.FileField()
     code = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=500, required=False)
@@ -221,14 +221,14 @@ class FilingReceiptView(LimitedUploadMixin, APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": ReceiptInput},
+        request={"multipart/form-data": DutyReceiptInput},
         responses={201: inline_serializer("ReceiptAttachment", {"id": serializers.IntegerField()})},
     )
     @idempotent
     def post(self, request, pk: int):
         filing = _filing_for(request, pk)
         set_upload_limit(request, attachment_max_bytes(filing))
-        data = ReceiptInput(data=request.data)
+        data = DutyReceiptInput(data=request.data)
         ensure_not_too_large(request)
         data.is_valid(raise_exception=True)
         attachment = duty_services.receipt_upload(
@@ -289,7 +289,7 @@ class PaymentCheckView(APIView):
 # --- deferral -------------------------------------------------------------------------------
 
 
-class DeferralInput(serializers.Serializer):
+class DutyDeferralInput(serializers.Serializer):
     # A plain string, so an unknown ground reaches the service and gets `invalid_ground`.
     ground = serializers.CharField(
         max_length=32, help_text="One of: " + ", ".join(DeferralGround.values)
@@ -302,7 +302,7 @@ class FilingDeferralView(APIView):
     """Ask to defer the state duty on one of the seven grounds (R-FIL-6)."""
 
     @extend_schema(
-        request=DeferralInput,
+        request=DutyDeferralInput,
         responses={
             201: inline_serializer(
                 "Deferral",
@@ -321,7 +321,7 @@ class FilingDeferralView(APIView):
     @idempotent
     def post(self, request, pk: int):
         filing = _filing_for(request, pk)
-        data = DeferralInput(data=request.data)
+        data = DutyDeferralInput(data=request.data)
         data.is_valid(raise_exception=True)
         proof = Attachment.objects.filter(pk=data.validated_data["proof"], filing=filing).first()
         if proof is None:

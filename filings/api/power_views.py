@@ -31,7 +31,7 @@ from ..models import PowerOfAttorney, PowerScope, PowerStatus
 # --- output ---------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.Serializer):
+class PowerPersonSerializer(serializers.Serializer):
     login = serializers.CharField()
     full_name = serializers.CharField()
 
@@ -40,8 +40,8 @@ class PowerOutput(serializers.Serializer):
     """API.md power object, plus the signature facts and the head order's hash."""
 
     id = serializers.IntegerField()
-    principal = PersonSerializer()
-    attorneys = PersonSerializer(many=True)
+    principal = PowerPersonSerializer()
+    attorneys = PowerPersonSerializer(many=True)
     powers = serializers.ListField(child=serializers.ChoiceField(choices=PowerScope.choices))
     valid_from = serializers.DateField()
     valid_until = serializers.DateField()
@@ -59,12 +59,19 @@ class PowerOutput(serializers.Serializer):
 
 
 def power_data(power: PowerOfAttorney) -> dict:
-    attorneys = []
-    for attorney in power.attorneys.all():
-        user = attorney.user
-        attorneys.append(
-            {"login": attorney.iin, "full_name": user.full_name if user is not None else ""}
-        )
+    from sotkabinet.accounts.models import User
+
+    named = list(power.attorneys.all())
+    # An attorney who registered after the power was made is not linked yet: look them up.
+    unlinked = [a.iin for a in named if a.user is None]
+    late = dict(User.objects.filter(login__in=unlinked).values_list("login", "full_name"))
+    attorneys = [
+        {
+            "login": a.iin,
+            "full_name": a.user.full_name if a.user is not None else late.get(a.iin, ""),
+        }
+        for a in named
+    ]
     data = {
         "id": power.pk,
         "principal": power.principal.as_person(),
@@ -115,11 +122,11 @@ class PowerInput(serializers.Serializer):
     fabula = serializers.CharField(max_length=20000)
 
 
-class CmsInput(serializers.Serializer):
+class PowerCmsInput(serializers.Serializer):
     cms = serializers.CharField(help_text="Base64 CMS over the signing payload.")
 
 
-class HeadOrderInput(serializers.Serializer):
+class PowerHeadOrderInput(serializers.Serializer):
     file = serializers.FileField()
 
 
@@ -168,11 +175,13 @@ class PowerHeadOrderView(LimitedUploadMixin, APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": HeadOrderInput}, responses={201: PowerOutput})
+    @extend_schema(
+        request={"multipart/form-data": PowerHeadOrderInput}, responses={201: PowerOutput}
+    )
     @idempotent
     def post(self, request, pk: int):
         power = _power_for(request, pk, "edit")
-        data = HeadOrderInput(data=request.data)
+        data = PowerHeadOrderInput(data=request.data)
         ensure_not_too_large(request)
         data.is_valid(raise_exception=True)
         power = power_services.power_attach_head_order(
@@ -192,10 +201,10 @@ class PowerSigningPayloadView(APIView):
 class PowerSignView(APIView):
     """The principal's (or the entity head's) ЭЦҚ activates the power (R-FIL-10, R-ECP-4)."""
 
-    @extend_schema(request=CmsInput, responses={200: PowerOutput})
+    @extend_schema(request=PowerCmsInput, responses={200: PowerOutput})
     def post(self, request, pk: int):
         power = _power_for(request, pk, "edit")
-        data = CmsInput(data=request.data)
+        data = PowerCmsInput(data=request.data)
         data.is_valid(raise_exception=True)
         power = power_services.power_sign(
             acting_user=request.user, power=power, cms=data.validated_data["cms"]

@@ -575,3 +575,27 @@ def test_deferral_web_form_refuses_large_business(make_person, make_filing):  # 
     assert response.status_code == 302
     assert not Deferral.objects.filter(filing=filing).exists()
     assert not filing.attachments.exists()
+
+
+def test_schema_lists_duty_and_power_endpoints(api_client):  # API.md: /api/schema/
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    expected = {
+        "/api/v1/duty/quote/": "get",
+        "/api/v1/filings/{id}/payments/": "post",
+        "/api/v1/payments/callback/": "post",
+        "/api/v1/filings/{id}/receipts/": "post",
+        "/api/v1/payments/check/": "get",
+        "/api/v1/filings/{id}/deferral/": "post",
+        "/api/v1/powers/": "post",
+        "/api/v1/powers/{id}/head-order/": "post",
+        "/api/v1/powers/{id}/signing-payload/": "get",
+        "/api/v1/powers/{id}/sign/": "post",
+        "/api/v1/powers/{id}/": "get",
+        "/api/v1/powers/{id}/revoke/": "post",
+        "/api/v1/powers/{id}/document/": "get",
+    }
+    for path, method in expected.items():
+        assert method in paths.get(path, {}), path
+    assert "get" in paths["/api/v1/powers/"]

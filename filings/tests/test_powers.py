@@ -519,3 +519,21 @@ def test_cabinet_powers_pages(principal, attorney, make_person, settings):  # SP
     stranger = Client()
     stranger.force_login(make_person())
     assert stranger.get(f"/cabinet/powers/{power.pk}/").status_code == 404
+
+
+def test_attorney_registered_later_sees_the_power(principal, client_for):
+    """SPEC R-FIL-10: attorneys are named by ИИН; an account made later still finds its powers."""
+    iin = new_login()
+    power = powers.power_create(
+        acting_user=principal,
+        attorneys=[iin],
+        powers=["file_claims"],
+        valid_from=today(),
+        valid_until=today() + timedelta(days=3),
+        fabula="Дау.",
+    )
+    from sotkabinet.accounts.models import User
+
+    user = User.objects.create_user(iin, "Str0ng-Passw0rd!", full_name="Кейін тіркелген өкіл")
+    body = client_for(user).get(f"/api/v1/powers/{power.pk}/").json()
+    assert body["attorneys"] == [{"login": iin, "full_name": "Кейін тіркелген өкіл"}]
