@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=8,
     time_limit=60,
+    # Below time_limit: the global CELERY_TASK_SOFT_TIME_LIMIT (240) would make every send fail.
+    soft_time_limit=50,
     acks_late=True,
 )
 def deliver_notification(notification_id: int) -> None:
