@@ -385,11 +385,19 @@ def _mark_paid(payment: Payment, data: dict) -> None:
 # --- receipt check ------------------------------------------------------------------------
 
 
-def receipt_check(code: str) -> dict:
-    """ "Check payment receipt" (R-FIL-5): the details of the receipt with this unique code.
+def _may_see_payer(viewer, filing: Filing) -> bool:
+    from sotkabinet.accounts.access import can
+
+    return viewer is not None and can(viewer, "view", filing)
+
+
+def receipt_check(code: str, *, viewer=None) -> dict:
+    """Check payment receipt (R-FIL-5): the details of the receipt with this unique code.
 
     Looks at verified gateway e-receipts first, then uploaded bank receipts. Unknown: 404.
-    Shows the payment's facts only (amount, date, court, filing number), never the documents.
+    Shows the payment's facts (amount, date, court, filing number), never the documents. The
+    payer's identity is shown only to someone who may see the filing (its applicant, attorney,
+    the court): a bank receipt's code is chosen by the uploader and may be guessable.
     """
     code = (code or "").strip()
     if not code:
@@ -408,7 +416,7 @@ def receipt_check(code: str) -> dict:
             "amount": str(payment.amount),
             "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
             "reference": payment.reference,
-            "payer": payment.payer.as_person(),
+            "payer": payment.payer.as_person() if _may_see_payer(viewer, payment.filing) else None,
             "filing": payment.filing_id,
             "filing_number": payment.filing.number,
             "court": payment.filing.court.code,
@@ -429,7 +437,9 @@ def receipt_check(code: str) -> dict:
         "amount": None,
         "paid_at": None,
         "reference": None,
-        "payer": attachment.uploaded_by.as_person() if attachment.uploaded_by else None,
+        "payer": attachment.uploaded_by.as_person()
+        if attachment.uploaded_by and _may_see_payer(viewer, attachment.filing)
+        else None,
         "filing": attachment.filing_id,
         "filing_number": attachment.filing.number,
         "court": attachment.filing.court.code,

@@ -20,7 +20,6 @@ is required.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from datetime import date
 from typing import Any
@@ -283,6 +282,7 @@ def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttor
     attach the head order, then sign with its head's key; any other key gives 400
     `power_not_head`. Not safe to repeat: a second sign gives 409 (the power is no longer a draft).
     """
+    from sotkabinet.ecp.cms import decode_cms_input
     from sotkabinet.signatures.services import require_valid_signature
 
     power = _lock(power)
@@ -302,7 +302,7 @@ def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttor
         )
         if signer is None:
             raise DomainError("power_not_head")
-    power.signature_cms = base64.b64decode(cms) if isinstance(cms, str) else cms
+    power.signature_cms = decode_cms_input(cms)  # DER, whatever encoding the client sent
     power.signature_verdict = verdict.to_dict()
     power.signer_iin = (signer.iin or "") if signer else ""
     power.signed_at = timezone.now()

@@ -283,7 +283,8 @@ class PaymentCheckView(APIView):
         },
     )
     def get(self, request):
-        return Response(duty_services.receipt_check(request.query_params.get("code", "")))
+        code = request.query_params.get("code", "")
+        return Response(duty_services.receipt_check(code, viewer=request.user))
 
 
 # --- deferral -------------------------------------------------------------------------------

@@ -415,7 +415,7 @@ def test_additional_payment_on_registered_filing(applicant, make_filing, client_
 # --- bank receipt and the receipt check (R-FIL-5) -------------------------------------------
 
 
-def test_bank_receipt_upload_and_check(filing, applicant, client_for):  # SPEC R-FIL-5
+def test_bank_receipt_upload_and_check(filing, applicant, make_person, client_for):  # SPEC R-FIL-5
     api = client_for(applicant)
     uploaded = api.post(
         f"/api/v1/filings/{filing.pk}/receipts/",
@@ -438,6 +438,11 @@ def test_bank_receipt_upload_and_check(filing, applicant, client_for):  # SPEC R
     assert checked.json()["source"] == "bank_receipt"
     assert checked.json()["verified"] is False
     assert api.get("/api/v1/payments/check/", {"code": "NO-SUCH"}).status_code == 404
+    # Anyone signed in may check a code, but only those who may see the filing learn the payer.
+    outsider = client_for(make_person()).get("/api/v1/payments/check/", {"code": "KASPI-7788"})
+    assert outsider.status_code == 200
+    assert outsider.json()["payer"] is None
+    assert checked.json()["payer"]["login"] == applicant.login
 
     again = api.post(
         f"/api/v1/filings/{filing.pk}/receipts/",

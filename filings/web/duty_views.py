@@ -178,7 +178,7 @@ def receipt_check(request):
     result = None
     if code:
         try:
-            result = duty_services.receipt_check(code)
+            result = duty_services.receipt_check(code, viewer=request.user)
         except DomainError:
             result = None
     return render(
