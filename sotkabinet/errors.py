@@ -66,6 +66,12 @@ MESSAGES: dict[str, Any] = {
     "demo_disabled": _("The demo signer is available only in the demo mode."),
     "not_submitted": _("The filing has not been sent yet: there is no talon."),
     "document_tampered": _("The stored document does not match its signed hash."),
+    "act_not_signed": _("A writ can be issued only on a signed act."),
+    "state_sum_over_limit": _("The state category covers sums up to 1000 MCI (002 п.4)."),
+    "reassignment_not_allowed": _("Reassignment only on recusal or a confirmed complaint."),
+    "no_bailiff_available": _("No eligible bailiff serves the debtor's district."),
+    "suspension_needs_post": _("Distribution can be suspended only for an unpaid chamber post."),
+    "idempotency_key_required": _("This endpoint needs an Idempotency-Key header."),
 }
 
 
