@@ -101,7 +101,8 @@ SQLITE_REMOVE = (
 def install_act_lock(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_INSTALL)
+        # params=None: the PL/pgSQL body has "%" placeholders of its own (RAISE).
+        schema_editor.execute(POSTGRES_INSTALL, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_INSTALL:
             schema_editor.execute(statement)
@@ -112,7 +113,7 @@ def install_act_lock(apps, schema_editor):
 def remove_act_lock(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REMOVE)
+        schema_editor.execute(POSTGRES_REMOVE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_REMOVE:
             schema_editor.execute(statement)
