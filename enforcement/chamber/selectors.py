@@ -1,0 +1,103 @@
+"""The chamber's reads: the bailiff registry and the distribution report (SPEC R-ENF-6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from enforcement import distribution as engine
+from sotkabinet.accounts.models import Role, User
+
+from .models import OPEN_REGISTRATION_STATUSES, BailiffAssignment, Registration
+
+
+def bailiffs(district: str | None = None) -> QuerySet[User]:
+    """Private bailiffs (users holding the bailiff role), optionally serving ``district``."""
+    queryset = User.objects.filter(memberships__role=Role.BAILIFF)
+    if district:
+        queryset = queryset.filter(
+            Q(district__code=district) | Q(attached_districts__code=district)
+        )
+    return (
+        queryset.distinct()
+        .select_related("district", "bailiff_profile")
+        .prefetch_related("attached_districts")
+        .annotate(
+            open_writs=Count(
+                "enforcement_registrations",
+                filter=Q(enforcement_registrations__status__in=OPEN_REGISTRATION_STATUSES),
+                distinct=True,
+            )
+        )
+        .order_by("login")
+    )
+
+
+def registration_for_writ(writ_id: int) -> Registration | None:
+    return Registration.objects.filter(source_writ_id=writ_id).first()
+
+
+@dataclass(frozen=True)
+class Report:
+    date_from: date
+    date_to: date
+    rows: list[dict]
+    spread: list[dict]
+    total: int
+
+
+def distribution_report(date_from: date, date_to: date, district: str | None = None) -> Report:
+    """Writs distributed per bailiff and category in [date_from, date_to] (002 п.15), every
+    bailiff of the registry with every category (zeros too), and the evenness per district and
+    category that the Republican chamber monitors (п.16). Counts every assignment: first
+    distributions, redistributions and reassignments."""
+    assignments = BailiffAssignment.objects.filter(
+        assigned_at__date__gte=date_from, assigned_at__date__lte=date_to
+    )
+    if district:
+        assignments = assignments.filter(debtor_district=district)
+    people = list(bailiffs(district))
+    by_id = {user.pk: user for user in people}
+    engine_assignments = [
+        engine.Assignment(bailiff_id=bailiff_id, category=category, debtor_district=district_code)
+        for bailiff_id, category, district_code in assignments.values_list(
+            "bailiff_id", "category", "debtor_district"
+        )
+        if category in engine.CATEGORIES
+    ]
+    engine_bailiffs = [
+        engine.Bailiff(id=user.pk, district=user.district.code if user.district_id else "")
+        for user in people
+    ]
+    missing = {a.bailiff_id for a in engine_assignments} - set(by_id)
+    by_id.update({user.pk: user for user in User.objects.filter(pk__in=missing)})
+    rows = []
+    for row in engine.distribution_report(engine_assignments, engine_bailiffs):
+        user = by_id[row.bailiff_id]
+        rows.append(
+            {
+                "bailiff": user.as_person(),
+                "district": user.district.code if user.district_id else None,
+                "category": row.category,
+                "count": row.count,
+            }
+        )
+    spread = [
+        {
+            "district": item.district,
+            "category": item.category,
+            "least": item.least,
+            "most": item.most,
+            "spread": item.spread,
+        }
+        for item in engine.distribution_spread(engine_assignments, engine_bailiffs)
+    ]
+    return Report(
+        date_from=date_from,
+        date_to=date_to,
+        rows=rows,
+        spread=spread,
+        total=len(engine_assignments),
+    )

@@ -1,0 +1,53 @@
+"""Object-level access to writs (registered with sotkabinet.accounts.access).
+
+API.md `GET writs/{id}/`: the case parties, the court's staff, the chamber and the assigned
+bailiff. Parties and the chamber see a writ once it is issued (dispatched); before that it is
+the court's draft. Anyone else gets 404 from the views.
+"""
+
+from __future__ import annotations
+
+from sotkabinet.accounts.access import court_ids_of, has_role, register_policy
+from sotkabinet.accounts.models import Role
+
+from .models import Writ, WritStatus
+
+# Still the court's draft: only the court sees it.
+COURT_ONLY_STATUSES = frozenset({WritStatus.DRAFT, WritStatus.SIGNED_BY_JUDGE})
+
+
+def is_court_side(user, writ: Writ) -> bool:
+    """The case's judge and secretary and the court's staff."""
+    return user.pk in (writ.case.judge_id, writ.case.secretary_id) or (
+        writ.court_id in court_ids_of(user)
+    )
+
+
+def is_party(user, writ: Writ) -> bool:
+    return writ.case.participants.filter(user=user).exists()
+
+
+def writ_policy(user, action: str, writ: Writ) -> bool:
+    """view: as above. sign: the judge or a session secretary of the court (R-ENF-2).
+    report_status: the assigned bailiff (R-ENF-3). reassign: the chamber (002 п.12).
+    resubmit: a party (the claimant's application, 002 п.5) or the court's staff."""
+    if action == "view":
+        if is_court_side(user, writ):
+            return True
+        if writ.bailiff_id is not None and writ.bailiff_id == user.pk:
+            return True
+        if writ.status in COURT_ONLY_STATUSES:
+            return False
+        return has_role(user, Role.CHAMBER) or is_party(user, writ)
+    if action == "sign":
+        return user.pk == writ.case.judge_id or has_role(user, Role.SECRETARY, writ.court_id)
+    if action == "report_status":
+        return writ.bailiff_id is not None and writ.bailiff_id == user.pk
+    if action == "reassign":
+        return has_role(user, Role.CHAMBER)
+    if action == "resubmit":
+        return is_court_side(user, writ) or is_party(user, writ)
+    return False
+
+
+register_policy(Writ, writ_policy)
