@@ -132,6 +132,8 @@ def _attribute_text(value: core.Asn1Value) -> str:
 
 def parse_name(name: x509.Name) -> Name:
     """Attributes and matching key of a Name (memoised by its DER: a pure function of bytes)."""
+    if name.explicit or name.implicit:
+        name = name.untag()  # e.g. an OCSP ResponderID [1] Name
     return _parse_name_der(name.dump())
 
 
@@ -164,6 +166,7 @@ class Certificate:
     serial_number: int
     issuer: Name
     subject: Name
+    subject_der: bytes = field(repr=False)
     not_before: datetime
     not_after: datetime
     public_key_algorithm: str
@@ -175,6 +178,7 @@ class Certificate:
     is_ca: bool
     path_length: int | None
     crl_urls: tuple[str, ...]
+    ocsp_urls: tuple[str, ...]
     subject_key_id: bytes | None
     authority_key_id: bytes | None
     unknown_critical_extensions: tuple[str, ...]
@@ -224,6 +228,7 @@ def _extensions(tbs: x509.TbsCertificate) -> dict:
         "is_ca": False,
         "path_length": None,
         "crl_urls": (),
+        "ocsp_urls": (),
         "subject_key_id": None,
         "authority_key_id": None,
         "unknown_critical": [],
@@ -249,6 +254,13 @@ def _extensions(tbs: x509.TbsCertificate) -> dict:
             values["path_length"] = parsed["path_len_constraint"].native
         elif oid == "2.5.29.31":
             values["crl_urls"] = tuple(_distribution_point_urls(parsed))
+        elif oid == "1.3.6.1.5.5.7.1.1":
+            values["ocsp_urls"] = tuple(
+                description["access_location"].native
+                for description in parsed
+                if description["access_method"].dotted == "1.3.6.1.5.5.7.48.1"
+                and description["access_location"].name == "uniform_resource_identifier"
+            )
         elif oid == "2.5.29.14":
             values["subject_key_id"] = parsed.native
         elif oid == "2.5.29.35":
@@ -290,6 +302,7 @@ def parse_certificate(der: bytes) -> Certificate:
             serial_number=tbs["serial_number"].native,
             issuer=parse_name(tbs["issuer"]),
             subject=parse_name(tbs["subject"]),
+            subject_der=tbs["subject"].dump(),
             not_before=validity["not_before"].native,
             not_after=validity["not_after"].native,
             public_key_algorithm=spki["algorithm"]["algorithm"].dotted,
@@ -301,6 +314,7 @@ def parse_certificate(der: bytes) -> Certificate:
             is_ca=extensions["is_ca"],
             path_length=extensions["path_length"],
             crl_urls=extensions["crl_urls"],
+            ocsp_urls=extensions["ocsp_urls"],
             subject_key_id=extensions["subject_key_id"],
             authority_key_id=extensions["authority_key_id"],
             unknown_critical_extensions=tuple(extensions["unknown_critical"]),

@@ -191,7 +191,7 @@ def signer_details(info: SignerInfo) -> SignerDetails:
         not_after=certificate.not_after,
         key_usage="sign" if "non_repudiation" in usages else "auth",
         key_usages=usages,
-        roles=certificate.extended_key_usage,
+        roles=list(certificate.extended_key_usage),
         signing_time=info.signing_time,
         algorithm=algorithm_display_name(info.signature_oid, info.digest_oid),
         certificate_der=certificate.der,

@@ -66,7 +66,7 @@ class SignerDetails:
     not_after: datetime
     key_usage: str  # "sign" (nonRepudiation) | "auth"
     key_usages: frozenset[str]
-    roles: tuple[str, ...]  # every extendedKeyUsage OID, dotted
+    roles: list[str]  # every extendedKeyUsage OID, dotted (roles are 1.2.398.3.3.4.1.2.x)
     signing_time: datetime | None
     algorithm: str
     certificate_der: bytes = field(repr=False)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from asn1crypto import algos, cms, core, pem, x509
+from asn1crypto import algos, cms, core, ocsp, pem, x509
 from asn1crypto import crl as asn1_crl
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
@@ -320,6 +320,7 @@ class CertificateAuthority:
     certificate_der: bytes = field(repr=False)
     crl_url: str
     parent: CertificateAuthority | None = None
+    ocsp_url: str | None = None  # goes into issued certificates' authorityInfoAccess
 
     @property
     def subject(self) -> x509.Name:
@@ -389,6 +390,14 @@ class CertificateAuthority:
         extensions.append(
             _extension("crl_distribution_points", _crl_distribution_points(crl_url or self.crl_url))
         )
+        if self.ocsp_url:
+            access = {
+                "access_method": "ocsp",
+                "access_location": x509.GeneralName(
+                    name="uniform_resource_identifier", value=self.ocsp_url
+                ),
+            }
+            extensions.append(_extension("authority_information_access", [access]))
         extensions.extend(extra_extensions)
         return _sign_certificate(
             issuer_name=self.subject,
@@ -469,6 +478,81 @@ class CertificateAuthority:
             }
         ).dump()
 
+    def ocsp_response(
+        self,
+        request: bytes,
+        *,
+        revoked: Iterable[tuple] = (),
+        unknown: Iterable[int] = (),
+        this_update: datetime | None = None,
+        next_update: datetime | None = None,
+        responder: Person | None = None,
+        signing_key: PrivateKey | None = None,
+        echo_nonce: bool = True,
+    ) -> bytes:
+        """A DER OCSP response to ``request`` (RFC 6960), signed by this CA or ``responder``.
+
+        ``revoked`` holds ``(serial or Person, when[, reason])``; ``unknown`` serials get
+        "unknown"; everything else is "good". ``signing_key`` lets a test sign with a wrong key.
+        """
+        now = datetime.now(UTC).replace(microsecond=0)
+        this_update = (this_update or now).astimezone(UTC).replace(microsecond=0)
+        revoked_map = {}
+        for item in revoked:
+            target = item[0]
+            serial = target.serial_number if isinstance(target, Person) else int(target)
+            revoked_map[serial] = (item[1], item[2] if len(item) > 2 else None)
+        unknown_serials = set(unknown)
+        parsed = ocsp.OCSPRequest.load(request)
+        responses = []
+        for single_request in parsed["tbs_request"]["request_list"]:
+            cert_id = single_request["req_cert"]
+            serial = cert_id["serial_number"].native
+            if serial in revoked_map:
+                when, reason = revoked_map[serial]
+                info = {"revocation_time": when.astimezone(UTC).replace(microsecond=0)}
+                if reason:
+                    info["revocation_reason"] = reason
+                status = ocsp.CertStatus(name="revoked", value=info)
+            elif serial in unknown_serials:
+                status = ocsp.CertStatus(name="unknown", value=None)
+            else:
+                status = ocsp.CertStatus(name="good", value=None)
+            single = {"cert_id": cert_id, "cert_status": status, "this_update": this_update}
+            if next_update is not None:
+                single["next_update"] = next_update.astimezone(UTC).replace(microsecond=0)
+            responses.append(single)
+        signer_certificate = responder.certificate_der if responder else self.certificate_der
+        signer_subject = _asn1.Certificate.load(signer_certificate)["tbs_certificate"]["subject"]
+        data = {
+            "responder_id": ocsp.ResponderId(name="by_name", value=signer_subject),
+            "produced_at": now,
+            "responses": responses,
+        }
+        nonce = parsed.nonce_value
+        if echo_nonce and nonce is not None:
+            data["response_extensions"] = [
+                {"extn_id": "nonce", "critical": False, "extn_value": nonce.native}
+            ]
+        response_data = ocsp.ResponseData(data)
+        key = signing_key or (responder.private_key if responder else self.private_key)
+        basic = {
+            "tbs_response_data": response_data,
+            "signature_algorithm": key.signature_algorithm(),
+            "signature": key.sign(response_data.dump()),
+        }
+        if responder is not None:
+            basic["certs"] = [x509.Certificate.load(responder.certificate_der)]
+        return ocsp.OCSPResponse(
+            {
+                "response_status": "successful",
+                "response_bytes": {
+                    "response_type": "basic_ocsp_response",
+                    "response": ocsp.BasicOCSPResponse(basic),
+                },
+            }
+        ).dump()
+
     def save_to(self, directory: str | os.PathLike) -> Path:
         """Write certificate.pem, private_key.pem (0600), meta.json and the parent in parent/."""
         path = Path(directory)
@@ -480,6 +564,7 @@ class CertificateAuthority:
             "name": self.name,
             "algorithm": self.algorithm,
             "crl_url": self.crl_url,
+            "ocsp_url": self.ocsp_url,
         }
         (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2))
         if self.parent is not None:
@@ -493,7 +578,9 @@ class CertificateAuthority:
         parent = cls.load_from(path / "parent") if (path / "parent").is_dir() else None
         _, _, der = pem.unarmor((path / "certificate.pem").read_bytes())
         key = PrivateKey.from_pem((path / "private_key.pem").read_bytes(), meta["algorithm"])
-        return cls(meta["name"], meta["algorithm"], key, der, meta["crl_url"], parent)
+        return cls(
+            meta["name"], meta["algorithm"], key, der, meta["crl_url"], parent, meta.get("ocsp_url")
+        )
 
 
 def _slug(name: str) -> str:
@@ -511,10 +598,12 @@ def build_ca(
     crl_url: str | None = None,
     path_length: int | None = None,
     key_size: int = 2048,
+    ocsp_url: str | None = None,
 ) -> CertificateAuthority:
     """A root CA (``parent=None``, self-signed) or an intermediate issued by ``parent``.
 
-    ``crl_url`` is where *this* CA publishes its CRL (it goes into the certificates it issues).
+    ``crl_url`` is where *this* CA publishes its CRL and ``ocsp_url`` where its OCSP responder
+    answers (both go into the certificates it issues; no OCSP URL by default).
     """
     key = PrivateKey.generate(algorithm, key_size=key_size)
     now = datetime.now(UTC)
@@ -553,7 +642,7 @@ def build_ca(
             not_before=not_before,
             not_after=not_after,
         )
-    return CertificateAuthority(name, algorithm, key, der, crl_url, parent)
+    return CertificateAuthority(name, algorithm, key, der, crl_url, parent, ocsp_url)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,6 +808,25 @@ def issue_person(
         bin,
         organization or (f"ТОО «{bin}»" if bin else None),
     )
+
+
+def issue_ocsp_responder(
+    ca: CertificateAuthority,
+    *,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+) -> Person:
+    """A delegated OCSP responder of ``ca`` (EKU id-kp-OCSPSigning), like NCA's «OCSP RESPONDER»."""
+    key = PrivateKey.generate(ca.algorithm)
+    der = ca.issue_certificate(
+        subject=build_name([("common_name", "OCSP RESPONDER"), ("country_name", "KZ")]),
+        public_key_info=key.public_key_info(),
+        key_usage={"digital_signature", "non_repudiation"},
+        extended_key_usage=["1.3.6.1.5.5.7.3.9"],
+        not_before=not_before,
+        not_after=not_after,
+    )
+    return Person(der, key, ca, iin="", full_name="OCSP RESPONDER", purpose="ocsp")
 
 
 def _signed_attributes(

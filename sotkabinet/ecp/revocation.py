@@ -1,4 +1,4 @@
-"""Revocation checking by CRL, with a record of which source said what.
+"""Revocation checking by CRL (and OCSP), with a record of which source said what.
 
 Threat model: CRLs are imported by operators, embedded in CMS, or fetched over HTTP from the URL
 in a certificate (all of which an attacker may influence). A CRL decides anything only after its
@@ -15,6 +15,8 @@ Rules (SPEC R-ECP-1 "revocation"):
 * otherwise a CRL that is current at ``at`` (nextUpdate >= at, or issued at/after ``at``) makes it
   good; if none is current, each CRL distribution point URL is fetched with ``fetch_crl`` and the
   result cached in the TrustStore until its nextUpdate;
+* OCSP (``sotkabinet.ecp.ocsp``), when the caller gives ``fetch_ocsp``, is asked as well: a
+  verified "revoked" (or "on hold") from it wins over a CRL's "good";
 * if still nothing is current, the status is unknown: ``revocation_unknown`` under the hard policy,
   accepted (and recorded) under the soft one.
 """
@@ -29,6 +31,7 @@ from typing import Any
 from sotkabinet.ecp.algorithms import UnsupportedAlgorithm
 from sotkabinet.ecp.certificates import Certificate
 from sotkabinet.ecp.crl import CrlMalformed, RevocationList, parse_crl
+from sotkabinet.ecp.ocsp import check_ocsp
 from sotkabinet.ecp.trust import TrustStore
 
 logger = logging.getLogger(__name__)
@@ -127,9 +130,40 @@ def check_revocation(
     trust: TrustStore,
     embedded_crls: Iterable[RevocationList] = (),
     fetch_crl: Callable[[str], bytes] | None = None,
+    fetch_ocsp: Callable[[str, bytes], bytes] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     """Revocation status of ``certificate`` (issued by ``issuer``) at ``at``: good/revoked/unknown,
-    plus the record of every source consulted."""
+    plus the record of every source consulted.
+
+    CRLs first; then, when ``fetch_ocsp`` is given and the certificate names an OCSP responder,
+    OCSP too. A verified "revoked" from either source wins; otherwise one verified "good" is
+    enough.
+    """
+    status, records = _check_crls(
+        certificate, issuer, at=at, trust=trust, embedded_crls=embedded_crls, fetch_crl=fetch_crl
+    )
+    if status == REVOKED or fetch_ocsp is None or not certificate.ocsp_urls:
+        return status, records
+    ocsp_status, ocsp_records = check_ocsp(
+        certificate, issuer, at=at, trust=trust, fetch_ocsp=fetch_ocsp
+    )
+    records.extend(ocsp_records)
+    if ocsp_status == REVOKED:
+        return REVOKED, records
+    if ocsp_status == GOOD:
+        return GOOD, records
+    return status, records
+
+
+def _check_crls(
+    certificate: Certificate,
+    issuer: Certificate,
+    *,
+    at: datetime,
+    trust: TrustStore,
+    embedded_crls: Iterable[RevocationList],
+    fetch_crl: Callable[[str], bytes] | None,
+) -> tuple[str, list[dict[str, Any]]]:
     records: list[dict[str, Any]] = []
     if issuer.key_usage is not None and "crl_sign" not in issuer.key_usage:
         records.append(_record(certificate, None, UNKNOWN, "the issuer may not sign CRLs"))

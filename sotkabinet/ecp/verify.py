@@ -58,7 +58,9 @@ class _Failure(Exception):
 
 
 class _Context:
-    def __init__(self, inspection, content, purpose, at, trust, policy, fetch_crl) -> None:
+    def __init__(
+        self, inspection, content, purpose, at, trust, policy, fetch_crl, fetch_ocsp
+    ) -> None:
         self.inspection: CmsInspection = inspection
         self.content: bytes = content
         self.purpose: str = purpose
@@ -66,6 +68,7 @@ class _Context:
         self.trust: TrustStore = trust
         self.policy: Policy = policy
         self.fetch_crl = fetch_crl
+        self.fetch_ocsp = fetch_ocsp
         self.revocation: list[dict] = []
         self.notes: list[str] = []
 
@@ -80,12 +83,15 @@ def verify_cms(
     policy: str = "hard",
     fetch_crl: Callable[[str], bytes] | None = None,
     required_identity: str | None = None,
+    fetch_ocsp: Callable[[str, bytes], bytes] | None = None,
 ) -> Verdict:
     """Verify every signer of a CMS SignedData against ``trust`` at time ``at``.
 
     ``cms`` is DER, base64 or PEM; ``data`` is the content of a detached CMS (for an attached one
     it must equal the content if given). ``required_identity`` is an IIN or BIN that at least one
-    signer's certificate must carry. Never raises on bad input; raises ValueError only for a
+    signer's certificate must carry. ``fetch_crl(url)`` returns a CRL's bytes and
+    ``fetch_ocsp(url, request_der)`` an OCSP response's; both are optional and only ever called
+    for certificates on a verified path. Never raises on bad input; raises ValueError only for a
     programming error in the other arguments (unknown purpose/policy, naive ``at``).
     """
     if purpose not in PURPOSES:
@@ -95,7 +101,14 @@ def verify_cms(
         raise ValueError("at must be timezone-aware")
     try:
         return _verify(
-            cms, data, purpose, at, trust, revocation_policy, fetch_crl, required_identity
+            cms,
+            data,
+            purpose,
+            at,
+            trust,
+            revocation_policy,
+            (fetch_crl, fetch_ocsp),
+            required_identity,
         )
     except Exception:
         # Last line of defence for a defect of ours on hostile input: the filing must get a
@@ -110,7 +123,7 @@ def verify_cms(
         )
 
 
-def _verify(cms, data, purpose, at, trust, policy, fetch_crl, required_identity) -> Verdict:
+def _verify(cms, data, purpose, at, trust, policy, fetchers, required_identity) -> Verdict:
     try:
         inspection = parse_cms(cms, certificate_parser=trust.parse_certificate)
     except CmsMalformed as exc:
@@ -131,7 +144,7 @@ def _verify(cms, data, purpose, at, trust, policy, fetch_crl, required_identity)
             verdict.reason = Reason.TAMPERED.value
             verdict.message = "the attached content differs from the data given"
             return verdict
-    context = _Context(inspection, content, purpose, at, trust, policy, fetch_crl)
+    context = _Context(inspection, content, purpose, at, trust, policy, *fetchers)
     messages = []
     for info in inspection.signer_infos:
         try:
@@ -308,6 +321,7 @@ def _check_revocation(path: list[Certificate], context: _Context) -> None:
             trust=context.trust,
             embedded_crls=context.inspection.crls,
             fetch_crl=context.fetch_crl,
+            fetch_ocsp=context.fetch_ocsp,
         )
         context.revocation.extend(records)
         name = certificate.subject.common_name_or_dn
