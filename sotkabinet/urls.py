@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("verify/", include("registry.verify_urls")),
+    path("judge/", include("registry.web_acts")),
     path("", include("registry.web_urls")),
     path("", include("filings.web.urls")),
     path("", include("sotkabinet.signatures.web_urls")),

@@ -1,0 +1,113 @@
+"""The judge's web page for judicial acts (SPEC R-ACT-1..5), mounted at /judge/.
+
+One page lists the drafts to sign, the signed acts whose legal-force mark is due (for a chairman
+also those of the court's judges who are absent today) and the judge's cases, with a form to
+place a new act. Signing happens in the browser: the page fetches the exact payload bytes from
+the API, signs them with NCALayer through static/js/signing.js (or, in DEMO mode, with the demo
+signer of the signatures area), and posts the CMS to the same API endpoints REST clients use,
+so the web and the API share one code path and one set of checks.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from sotkabinet.accounts.access import court_ids_of
+from sotkabinet.accounts.models import Role
+from sotkabinet.courts.services import court_today
+from sotkabinet.documents.upload import limited_upload, upload_too_large
+from sotkabinet.errors import DomainError, NotFound
+
+from .act_selectors import acts_to_sign, case_for, legal_force_due
+from .acts import act_upload
+from .models import ActKind, Case
+
+app_name = "judge"
+
+JUDGE_PAGE_ROLES = (Role.JUDGE, Role.CHAIRMAN)
+
+
+def _require_judge_or_chairman(request: HttpRequest) -> None:
+    if not court_ids_of(request.user, JUDGE_PAGE_ROLES):
+        raise PermissionDenied
+
+
+@require_GET
+@login_required
+def judge_acts(request: HttpRequest) -> HttpResponse:
+    """The worklist: drafts to sign, legal-force marks due, and the judge's open cases."""
+    _require_judge_or_chairman(request)
+    due = [
+        {"act": act, "today": court_today(act.case.court).isoformat()}
+        for act in legal_force_due(request.user)
+    ]
+    cases = (
+        Case.objects.filter(judge=request.user, legal_force_date__isnull=True)
+        .select_related("court")
+        .order_by("-created_at")[:100]
+    )
+    return render(
+        request,
+        "registry/judge_acts.html",
+        {
+            "to_sign": acts_to_sign(request.user),
+            "legal_force_due": due,
+            "cases": cases,
+            "kinds": ActKind.choices,
+        },
+    )
+
+
+@login_required
+@limited_upload()
+def judge_act_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+    """POST a new draft act to a case (multipart `file`, `kind`, `title`, `date`?)."""
+    if request.method != "POST":
+        return redirect("judge:acts")
+    _require_judge_or_chairman(request)
+    try:
+        case = case_for(request.user, case_id)
+    except NotFound:
+        raise Http404 from None
+    if upload_too_large(request):
+        messages.error(request, _("The file is too large."))
+        return redirect("judge:acts")
+    uploaded = request.FILES.get("file")
+    kind = request.POST.get("kind", "")
+    title = request.POST.get("title", "").strip()
+    raw_date = request.POST.get("date", "").strip()
+    act_date = parse_date(raw_date) if raw_date else None
+    if uploaded is None or kind not in ActKind.values or not title or (raw_date and not act_date):
+        messages.error(request, _("Choose a file, the kind, the title and a valid date."))
+        return redirect("judge:acts")
+    try:
+        act = act_upload(
+            acting_user=request.user,
+            case=case,
+            uploaded=uploaded,
+            kind=kind,
+            title=title[:500],
+            act_date=act_date,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("judge:acts")
+    messages.success(
+        request,
+        _("Draft “%(title)s” placed in case %(case)s.") % {"title": act.title, "case": case.number},
+    )
+    return redirect("judge:acts")
+
+
+urlpatterns = [
+    path("acts/", judge_acts, name="acts"),
+    path("cases/<int:case_id>/acts/", judge_act_upload, name="act_upload"),
+]
