@@ -45,6 +45,7 @@ MAX_CMS_BYTES = 64 * 1024 * 1024  # an attached 20 MiB document in base64 fits c
 MAX_SIGNERS = 10
 MAX_CERTIFICATES = 50
 MAX_CRLS = 10
+MAX_EMBEDDED_CRL_BYTES = 8 * 1024 * 1024  # indexing is linear in size: keep it bounded
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_DATA = "1.2.840.113549.1.7.1"
@@ -315,7 +316,10 @@ def _crls(signed_data: asn1_cms.SignedData) -> list[RevocationList]:
         return []
     if len(choices) > MAX_CRLS:
         raise CmsMalformed(f"CMS embeds more than {MAX_CRLS} CRLs")
-    return [parse_crl(choice.chosen.dump()) for choice in choices if choice.name == "crl"]
+    encoded = [choice.chosen.dump() for choice in choices if choice.name == "crl"]
+    if sum(len(crl) for crl in encoded) > MAX_EMBEDDED_CRL_BYTES:
+        raise CmsMalformed("CMS embeds too many CRL bytes")
+    return [parse_crl(crl) for crl in encoded]
 
 
 def inspect_cms(cms: bytes | str) -> CmsInspection:

@@ -10,7 +10,11 @@ try to make us burn CPU. So:
   signatures ending at a configured anchor; embedded CRLs count only when signed by the issuer;
 * cost is bounded: at most ``MAX_SIGNERS`` signers, ``MAX_CERTIFICATES`` embedded certificates,
   paths of at most ``MAX_PATH_LENGTH`` certificates, and each (certificate, issuer) signature is
-  verified once per TrustStore thanks to its cache;
+  verified once per TrustStore thanks to its cache. GOST is pure Python (about 0.1 s per
+  signature, Streebog about 7 s per MiB), so GOST CMS over large attached content is slow: the
+  portal signs small canonical manifests, and verification runs in a worker;
+* CRL and OCSP URLs are fetched only for certificates already on a verified path (the CA chose
+  them), and only through the caller's ``fetch_crl`` / ``fetch_ocsp``;
 * the verdict names one reason from API.md, checked in this order per signer: malformed,
   unsupported_algorithm, tampered, untrusted, expired / not_yet_valid, key_usage, revoked,
   revocation_unknown; and finally signer_mismatch for ``required_identity``.

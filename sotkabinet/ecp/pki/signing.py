@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from asn1crypto import algos, cms, core, x509
+from asn1crypto import crl as asn1_crl
 
 from sotkabinet.ecp import _asn1, gost
 from sotkabinet.ecp.pki.builders import _time
@@ -46,11 +47,12 @@ def sign_cms(
     signing_time: datetime | None = None,
     include_chain: bool = True,
     extra_certificates: Sequence[bytes] = (),
+    crls: Sequence[bytes] = (),
 ) -> bytes:
     """A DER CMS SignedData over ``payload`` by every signer (each with signed attributes).
 
     ``include_chain`` embeds the signers' CA certificates up to (not including) the root, as
-    NCALayer does with the NCA intermediate.
+    NCALayer does with the NCA intermediate. ``crls`` (DER) go into SignedData.crls.
     """
     signing_time = signing_time or datetime.now(UTC)
     certificates: dict[bytes, None] = {}
@@ -104,4 +106,9 @@ def sign_cms(
             "signer_infos": signer_infos,
         }
     )
+    if crls:
+        signed_data["crls"] = [
+            cms.RevocationInfoChoice(name="crl", value=asn1_crl.CertificateList.load(der))
+            for der in crls
+        ]
     return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()

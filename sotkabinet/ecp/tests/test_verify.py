@@ -470,3 +470,18 @@ def test_bad_arguments_are_programming_errors(rsa_pki, rsa_trust):
         verify_cms(cms_der, data=PAYLOAD, at=NOW.replace(tzinfo=None), trust=rsa_trust)
     with pytest.raises(ValueError):
         verify_cms(cms_der, data=PAYLOAD, at=NOW, trust=rsa_trust, policy="lenient")
+
+
+def test_crls_embedded_in_the_cms_count_only_when_signed_by_the_issuer(rsa_pki):
+    trust = rsa_pki.trust(crls=[])
+    embedded = sign_cms(PAYLOAD, [rsa_pki.alice], crls=[rsa_pki.nca_crl, rsa_pki.root_crl])
+    verdict = verify_cms(embedded, data=PAYLOAD, at=NOW, trust=trust)
+    assert (verdict.valid, verdict.reason) == (True, None)
+    forged_crl = rsa_pki.nca.crl(
+        this_update=NOW - timedelta(hours=1),
+        next_update=NOW + timedelta(days=1),
+        signing_key=PrivateKey.generate("rsa"),
+    )
+    forged = sign_cms(PAYLOAD, [rsa_pki.revoked], crls=[forged_crl, rsa_pki.root_crl])
+    verdict = verify_cms(forged, data=PAYLOAD, at=NOW, trust=trust)
+    assert (verdict.valid, verdict.reason) == (False, "revocation_unknown")
