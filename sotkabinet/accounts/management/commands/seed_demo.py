@@ -315,6 +315,9 @@ class Command(BaseCommand):
         for spec in USERS:
             roles = ", ".join(spec.roles) or "superuser"
             courts = f" @ {', '.join(spec.courts)}" if spec.courts else ""
+            if spec.district:
+                courts += f" district {spec.district}"
+                courts += f" (+ {', '.join(spec.attached)})" if spec.attached else ""
             self.stdout.write(
                 f"  {spec.key:<20} {spec.login}  {spec.password:<16} "
                 f"{roles}{courts}  {spec.full_name}"
