@@ -7,8 +7,6 @@ reassignment by the disciplinary commission (002 п.12) and the distribution rep
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from drf_spectacular.types import OpenApiTypes
@@ -306,15 +304,6 @@ class WritReassignView(APIView):
 # -- the distribution report (R-ENF-6) ------------------------------------------------------
 
 
-CSV_COLUMNS = ("bailiff_login", "bailiff_name", "district", "category", "count")
-
-
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe text: a leading =, +, -, @ would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 class CsvRenderer(BaseRenderer):
     """Lets DRF accept ``?format=csv``; the view builds the CSV itself."""
 
@@ -391,21 +380,8 @@ class DistributionReportView(GenericAPIView):
 
     @staticmethod
     def _csv(report: selectors.Report):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for row in report.rows:
-            writer.writerow(
-                [
-                    _csv_cell(row["bailiff"]["login"]),
-                    _csv_cell(row["bailiff"]["full_name"]),
-                    _csv_cell(row["district"]),
-                    row["category"],
-                    row["count"],
-                ]
-            )
-        filename = f"distribution-report-{report.date_from}-{report.date_to}.csv"
-        # A BOM, so spreadsheet software reads the Kazakh and Russian names as UTF-8.
-        response = Response(("\ufeff" + buffer.getvalue()).encode("utf-8"))
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response = Response(selectors.report_as_csv(report))
+        response["Content-Disposition"] = (
+            f'attachment; filename="{selectors.report_filename(report)}"'
+        )
         return response

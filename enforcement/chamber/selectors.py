@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,3 +103,34 @@ def distribution_report(date_from: date, date_to: date, district: str | None = N
         spread=spread,
         total=len(engine_assignments),
     )
+
+
+CSV_COLUMNS = ("bailiff_login", "bailiff_name", "district", "category", "count")
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet-safe text: a leading =, +, -, @ would run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def report_as_csv(report: Report) -> bytes:
+    """The report as CSV (UTF-8 with a BOM, so spreadsheets read Kazakh and Russian names)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row in report.rows:
+        writer.writerow(
+            [
+                _csv_cell(row["bailiff"]["login"]),
+                _csv_cell(row["bailiff"]["full_name"]),
+                _csv_cell(row["district"]),
+                row["category"],
+                row["count"],
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def report_filename(report: Report) -> str:
+    return f"distribution-report-{report.date_from}-{report.date_to}.csv"
