@@ -46,16 +46,16 @@ SIGNER_FIELDS = {
     "algorithm": serializers.CharField(),
 }
 verdict_schema = inline_serializer(
-    "Verdict",
+    "SignatureVerdict",
     {
         "valid": serializers.BooleanField(),
         "reason": serializers.CharField(allow_null=True),
-        "signers": inline_serializer("Signer", SIGNER_FIELDS, many=True),
+        "signers": inline_serializer("SignatureVerdictSigner", SIGNER_FIELDS, many=True),
     },
 )
 
 
-class VerifyInput(serializers.Serializer):
+class SignatureVerifyInput(serializers.Serializer):
     cms = serializers.CharField(max_length=MAX_CMS_CHARS, trim_whitespace=True)
     data = Base64Field(required=False, allow_null=True, default=None)
     purpose = serializers.ChoiceField(choices=["sign", "auth"], default="sign")
@@ -67,9 +67,9 @@ class VerifyView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signature_verify"
 
-    @extend_schema(request=VerifyInput, responses={200: verdict_schema})
+    @extend_schema(request=SignatureVerifyInput, responses={200: verdict_schema})
     def post(self, request):
-        data = VerifyInput(data=request.data)
+        data = SignatureVerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
         verdict = verify_signature(
             data.validated_data["cms"],
