@@ -13,7 +13,8 @@ user certificates are issued once per (login, purpose, role) and reuse RSA keys 
 session pool, so a test pays a few milliseconds for its first signature. Per test only the
 anchor, the intermediate and their CRLs are inserted (and rolled back with the test).
 
-Validity is wide on purpose (2015..2045 for user certificates, CRLs current until 2045), so
+Validity is wide on purpose (CAs 2010..2049, user certificates 2015..2045, CRLs current until
+2045), so
 tests that travel in time with time-machine still get valid signatures, unless they ask for an
 expired certificate. SPEC R-ECP-1, R-ECP-4.
 """
@@ -34,6 +35,8 @@ ROOT_NAME = "НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) TEST"
 NCA_NAME = "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) TEST"
 VALID_FROM = datetime(2015, 1, 1, tzinfo=UTC)
 VALID_UNTIL = datetime(2045, 1, 1, tzinfo=UTC)
+CA_VALID_FROM = datetime(2010, 1, 1, tzinfo=UTC)
+CA_VALID_UNTIL = datetime(2049, 12, 31, tzinfo=UTC)
 KEY_POOL_SIZE = 12
 
 
@@ -56,8 +59,9 @@ class TestPki:
     __test__ = False  # not a test class, despite the name
 
     def __init__(self) -> None:
-        self.root = pki.build_ca(name=ROOT_NAME)
-        self.nca = pki.build_ca(name=NCA_NAME, parent=self.root)
+        ca_validity = {"not_before": CA_VALID_FROM, "not_after": CA_VALID_UNTIL}
+        self.root = pki.build_ca(name=ROOT_NAME, **ca_validity)
+        self.nca = pki.build_ca(name=NCA_NAME, parent=self.root, **ca_validity)
         self.root_crl = self.root.crl(this_update=VALID_FROM, next_update=VALID_UNTIL)
         self.nca_crl = self.nca.crl(this_update=VALID_FROM, next_update=VALID_UNTIL)
         self._keys: list[pki.PrivateKey] = []

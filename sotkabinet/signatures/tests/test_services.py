@@ -275,3 +275,15 @@ def test_verdict_to_dict_is_json(ecp, make_user):
     data = json.loads(json.dumps(verdict.to_dict()))
     assert data["signers"][0]["iin"] == user.login
     assert base64.b64decode(ecp.sign(user, PAYLOAD))[:1] == b"\x30"
+
+
+@pytest.mark.parametrize("year", [2016, 2040])
+def test_fixture_signatures_valid_when_tests_travel_in_time(year, ecp, make_user):
+    # Other areas' tests move the clock (deadlines); the test PKI must stay valid then.
+    import time_machine
+
+    user = make_user()
+    with time_machine.travel(datetime(year, 6, 1, 12, tzinfo=UTC), tick=False):
+        cms = ecp.sign(user, PAYLOAD)
+        verdict = services.verify_signature(cms, data=PAYLOAD)
+    assert verdict.valid, verdict.message
