@@ -138,27 +138,6 @@ def duplicate_matches(filing: Filing) -> DuplicateReport:
     return report
 
 
-def likely_duplicate_ids(filings: list[Filing]) -> set[int]:
-    """Of `filings`, the ids flagged as likely duplicates, in one query (for queue pages)."""
-    if not filings:
-        return set()
-    documents = list(
-        Attachment.objects.filter(
-            kind=AttachmentKind.DOCUMENT, filing_id__in=[f.pk for f in filings]
-        ).values_list("filing_id", "sha256", "filing__court_id")
-    )
-    if not documents:
-        return set()
-    registered = set(
-        Attachment.objects.filter(
-            kind=AttachmentKind.DOCUMENT,
-            sha256__in={sha for _fid, sha, _court in documents},
-            filing__status=FilingStatus.REGISTERED,
-        ).values_list("sha256", "filing__court_id")
-    )
-    return {filing_id for filing_id, sha, court_id in documents if (sha, court_id) in registered}
-
-
 def with_duplicate_flag(queryset: QuerySet[Filing]) -> QuerySet[Filing]:
     """Annotate `likely_duplicate`: a document of the filing has the SHA-256 of a document of a
     filing already registered in the same court (R-REG-5 ground 3), in one SQL query."""

@@ -18,17 +18,11 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from filings.models import (
-    FILING_TRANSITIONS,
-    Filing,
-    FilingEvent,
-    FilingStatus,
-    Proceeding,
-    RejectionGround,
-)
+from filings.models import FILING_TRANSITIONS, Filing, FilingStatus, Proceeding, RejectionGround
+from filings.services.common import bilingual, filing_link, filing_transition
 from sotkabinet.accounts.access import can, has_role
 from sotkabinet.accounts.models import Absence, Membership, Role, User
 from sotkabinet.core.services import audit, notify
@@ -48,6 +42,35 @@ logger = logging.getLogger(__name__)
 
 # SPEC R-REG-5 / 001 п.24: the clerk's own reason is a ground only in these proceedings.
 OTHER_GROUND_PROCEEDINGS = frozenset({Proceeding.CRIMINAL, Proceeding.ADMINISTRATIVE_OFFENSE})
+# SPEC R-REG-5: the grounds as the applicant reads them, in Kazakh and Russian (000 п.37).
+GROUND_TEXTS: dict[str, tuple[str, str]] = {
+    RejectionGround.ECP_INVALID: ("ЭЦҚ түпнұсқа емес", "ЭЦП не является подлинной"),
+    RejectionGround.WRONG_COURT: (
+        "құжат осы сотқа жолданбаған",
+        "документ не адресован данному суду",
+    ),
+    RejectionGround.DUPLICATE: (
+        "бұрын тіркелген құжат қайта жіберілген",
+        "повторная подача ранее зарегистрированного документа",
+    ),
+    RejectionGround.MISSING_ANNEX: (
+        "қосымшада көрсетілген құжаттар жоқ",
+        "отсутствуют документы, указанные в приложении",
+    ),
+    RejectionGround.UNREADABLE: (
+        "қоса берілген құжаттар оқылмайды",
+        "приложенные документы не читаются",
+    ),
+    RejectionGround.TITLE_MISMATCH: (
+        "қоса берілген құжат атауына сәйкес келмейді",
+        "приложенный документ не соответствует своему наименованию",
+    ),
+    RejectionGround.WRONG_SECTION: (
+        "қоса берілген құжат таңдалған бөлімге сәйкес келмейді",
+        "приложенный документ не соответствует выбранному разделу",
+    ),
+    RejectionGround.OTHER: ("өзге негіз", "иное основание"),
+}
 # SPEC R-REG-3: clerks are reminded this much working time before the deadline.
 REMINDER_WORKING_TIME = timedelta(hours=2)
 _COUNTER_ATTEMPTS = 3
@@ -57,17 +80,13 @@ _COUNTER_ATTEMPTS = 3
 
 
 def case_link(case: Case) -> str:
-    """Where a notice about `case` points the applicant (R-FIL-12: a link with each notice)."""
-    return f"/api/v1/cases/{case.pk}/"
-
-
-def filing_link(filing: Filing) -> str:
-    return f"/api/v1/filings/{filing.pk}/"
+    """Where a notice about `case` points the applicant: the case card (R-FIL-12, R-REG-7)."""
+    return reverse("api-case-detail", args=[case.pk])
 
 
 def registration_card_link(filing: Filing) -> str:
     """The clerk's registration card in the admin."""
-    return f"/admin/registry/incomingfiling/{filing.pk}/change/"
+    return reverse("admin:registry_incomingfiling_change", args=[filing.pk])
 
 
 # -- access and state checks ------------------------------------------------------------------
@@ -305,11 +324,12 @@ def filing_register(*, acting_user: User, filing: Filing, case: Case | int | Non
             case=target,
             at=now,
             kind="opened",
-            note=_(
-                "Case opened on registration of filing %(number)s; judge %(judge)s assigned "
-                "by automatic distribution."
-            )
-            % {"number": filing.number, "judge": judge.full_name},
+            note=bilingual(
+                f"{filing.number} өтініші тіркеліп, іс қозғалды; судья автоматты түрде "
+                f"бөлінді: {judge.full_name}.",
+                f"Дело заведено при регистрации обращения {filing.number}; судья назначен "
+                f"автоматическим распределением: {judge.full_name}.",
+            ),
             actor=acting_user,
         )
     else:
@@ -318,7 +338,10 @@ def filing_register(*, acting_user: User, filing: Filing, case: Case | int | Non
             case=target,
             at=now,
             kind="filing_joined",
-            note=_("Filing %(number)s joined the case.") % {"number": filing.number},
+            note=bilingual(
+                f"{filing.number} өтініші іске қосылды.",
+                f"Обращение {filing.number} приобщено к делу.",
+            ),
             actor=acting_user,
         )
 
@@ -330,18 +353,18 @@ def filing_register(*, acting_user: User, filing: Filing, case: Case | int | Non
             case=target, user=attorney, defaults={"role": CaseParticipant.Role.REPRESENTATIVE}
         )
 
-    filing.status = FilingStatus.REGISTERED
+    filing_transition(
+        filing,
+        FilingStatus.REGISTERED,
+        actor=acting_user,
+        note=bilingual(
+            f"{target.number} ісі бойынша тіркелді.", f"Зарегистрировано по делу {target.number}."
+        ),
+    )
     filing.case = target
     filing.decided_at = now
     filing.decided_by = acting_user
     filing.save(update_fields=["status", "case", "decided_at", "decided_by", "updated_at"])
-    FilingEvent.objects.create(
-        filing=filing,
-        at=now,
-        status=FilingStatus.REGISTERED,
-        note=_("Registered in case %(case)s.") % {"case": target.number},
-        actor=acting_user,
-    )
     audit(
         acting_user,
         "filing.register",
@@ -354,8 +377,12 @@ def filing_register(*, acting_user: User, filing: Filing, case: Case | int | Non
     _notify_filers(
         filing,
         "filing_registered",
-        _("Your filing %(number)s is registered in case %(case)s (judge: %(judge)s).")
-        % {"number": filing.number, "case": target.number, "judge": target.judge.full_name},
+        bilingual(
+            f"{filing.number} өтінішіңіз {target.number} ісі бойынша тіркелді. "
+            f"Судья: {target.judge.full_name}.",
+            f"Ваше обращение {filing.number} зарегистрировано по делу {target.number}. "
+            f"Судья: {target.judge.full_name}.",
+        ),
         link=case_link(target),
         case_id=target.pk,
     )
@@ -393,8 +420,14 @@ def filing_reject(*, acting_user: User, filing: Filing, ground: str, comment: st
     filing = _lock_filing(filing)
     _require_undecided(filing, FilingStatus.REJECTED)
     now = timezone.now()
-    ground_text = str(RejectionGround(ground).label)
-    filing.status = FilingStatus.REJECTED
+    kazakh, russian = GROUND_TEXTS[ground]
+    reason = f" {comment}" if comment else ""
+    filing_transition(
+        filing,
+        FilingStatus.REJECTED,
+        actor=acting_user,
+        note=bilingual(f"Негіз: {kazakh}.{reason}", f"Основание: {russian}.{reason}"),
+    )
     filing.rejection_ground = ground
     filing.rejection_comment = comment
     filing.decided_at = now
@@ -409,16 +442,14 @@ def filing_reject(*, acting_user: User, filing: Filing, ground: str, comment: st
             "updated_at",
         ]
     )
-    note = f"{ground_text}. {comment}" if comment else ground_text
-    FilingEvent.objects.create(
-        filing=filing, at=now, status=FilingStatus.REJECTED, note=note, actor=acting_user
-    )
     audit(acting_user, "filing.reject", filing, ground=ground, comment=comment)
     _notify_filers(
         filing,
         "filing_rejected",
-        _("Your filing %(number)s is not registered. Ground: %(ground)s")
-        % {"number": filing.number, "ground": note},
+        bilingual(
+            f"{filing.number} өтінішіңіз тіркелмеді. Негіз: {kazakh}.{reason}",
+            f"Ваше обращение {filing.number} не зарегистрировано. Основание: {russian}.{reason}",
+        ),
         link=filing_link(filing),
     )
     return filing
@@ -467,13 +498,13 @@ def filing_deadline_check(*, filing_id: int, now: datetime | None = None) -> str
         filing.escalated_at = now
         filing.save(update_fields=["escalated_at", "updated_at"])
         recipients = list(_court_users(filing.court_id, Role.CHAIRMAN))
-        text = _(
-            "Filing %(number)s to %(court)s was not registered by its deadline %(deadline)s."
-        ) % {
-            "number": filing.number,
-            "court": filing.court.name,
-            "deadline": deadline_local.strftime("%Y-%m-%d %H:%M"),
-        }
+        deadline_text = deadline_local.strftime("%Y-%m-%d %H:%M")
+        text = bilingual(
+            f"{filing.court.name}: {filing.number} өтініші мерзімінде ({deadline_text}) "
+            "тіркелмеді.",
+            f"{filing.court.name}: обращение {filing.number} не зарегистрировано в срок "
+            f"({deadline_text}).",
+        )
         for user in recipients:
             notify(
                 user,
@@ -497,10 +528,11 @@ def filing_deadline_check(*, filing_id: int, now: datetime | None = None) -> str
     filing.reminded_at = now
     filing.save(update_fields=["reminded_at", "updated_at"])
     recipients = list(_court_users(filing.court_id, Role.CLERK))
-    text = _("Filing %(number)s must be registered by %(deadline)s (court time).") % {
-        "number": filing.number,
-        "deadline": deadline_local.strftime("%Y-%m-%d %H:%M"),
-    }
+    deadline_text = deadline_local.strftime("%Y-%m-%d %H:%M")
+    text = bilingual(
+        f"{filing.number} өтінішін {deadline_text} дейін тіркеу қажет (сот уақыты).",
+        f"Обращение {filing.number} нужно зарегистрировать до {deadline_text} (время суда).",
+    )
     for user in recipients:
         notify(
             user,
