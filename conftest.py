@@ -64,7 +64,7 @@ def make_user(db):
 
     def factory(role: str = "applicant", court=None, kind: str = "individual", **fields):
         login = fields.pop("login", None) or make_identity_number(
-            "0701014" if kind == "legal_entity" else "9001013"
+            "07010140" if kind == "legal_entity" else "90010131"
         )
         fields.setdefault("full_name", f"Тест Қолданушы {login}")
         fields.setdefault("email", f"{login}@example.kz")

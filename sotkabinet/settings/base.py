@@ -226,6 +226,9 @@ DEMO_PKI_DIR = DATA_DIR / "demo-pki"
 ENFORCEMENT_API_URL = env("ENFORCEMENT_API_URL", default="http://127.0.0.1:8000/api/v1/ais-oip/")
 ENFORCEMENT_API_TOKEN = env("ENFORCEMENT_API_TOKEN", default="")
 PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET", default="sandbox-gateway-secret")
+# The payment gateway implementation (R-FIL-5); the sandbox is served only when enabled.
+PAYMENT_GATEWAY_CLASS = env("PAYMENT_GATEWAY_CLASS", default="filings.gateway.SandboxGateway")
+PAYMENT_GATEWAY_SANDBOX = env.bool("PAYMENT_GATEWAY_SANDBOX", default=DEMO)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

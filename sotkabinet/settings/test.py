@@ -15,6 +15,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ECP_FETCH_CRL = False
 DEMO = True
+PAYMENT_GATEWAY_SANDBOX = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"sign_in": "1000/min", "signature_verify": "1000/min"},
