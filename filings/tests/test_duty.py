@@ -315,7 +315,8 @@ def test_sandbox_decline_leaves_duty_missing(filing, applicant):  # SPEC R-FIL-5
 
 
 @override_settings(DEMO=False, DEBUG=False)
-def test_sandbox_page_is_off_outside_demo(filing, applicant):  # a free "paid" in production
+def test_sandbox_page_is_off_outside_demo(filing, applicant, settings):  # no free "paid"
+    settings.PAYMENT_GATEWAY_SANDBOX = False
     payment = duty.payment_start(acting_user=applicant, filing=filing)
     assert Client().get(f"/sandbox-gateway/pay/{payment.reference}/").status_code == 404
 
