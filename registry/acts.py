@@ -3,8 +3,8 @@ absences that open the chairman's path (SPEC R-ACT-1..5, R-ECP-6).
 
 Every write follows STYLE.md "State changes": one transaction, the act row locked with
 `select_for_update`, the case event, the audit row and the notices written together. Slow work
-happens before the transaction: validating and storing the file (content-addressed, so a stored
-blob whose transaction rolls back is harmless), and verifying the ЭЦҚ (which may fetch CRLs).
+happens before the transaction: validating and storing the file (`act_files`, content-addressed: a
+stored blob whose transaction rolls back is harmless), and verifying the ЭЦҚ (may fetch CRLs).
 After the lock the state is checked again, so two concurrent calls cannot both succeed.
 
 The lock (R-ACT-3) lives in three places: these services (409 `locked`), `Act.save()` and a
@@ -17,10 +17,7 @@ Access: someone who may not see the case or act gets 404; someone who sees it bu
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import tempfile
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,20 +30,16 @@ from sotkabinet.accounts.access import can, court_ids_of
 from sotkabinet.accounts.models import Absence, Role, User
 from sotkabinet.core.services import audit, notify
 from sotkabinet.courts.services import court_today
-from sotkabinet.documents.filenames import sanitize_filename
-from sotkabinet.documents.upload import store_blob
-from sotkabinet.documents.validation import validate_file
 from sotkabinet.ecp.cms import decode_cms_input
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
 from sotkabinet.signatures.services import canonical_payload, require_valid_signature
 
+from .act_files import store_act_file
 from .act_selectors import case_recipients, legal_force_signer_role, stored_sha256
 from .models import Act, ActKind, ActStatus, Case, CaseEvent
 
 logger = logging.getLogger(__name__)
 
-# An act is made as an electronic document: PDF or DOCX (R-ACT-1, validated like R-DOC-1/4).
-ACT_FORMATS = frozenset({"pdf", "docx"})
 VERIFY_CODE_BYTES = 16  # secrets.token_urlsafe: 22 characters, 128 bits, unguessable
 
 
@@ -112,70 +105,6 @@ def _lock_act(act: Act) -> Act:
         Act.objects.select_for_update()
         .select_related("case", "case__court", "case__judge")
         .get(pk=act.pk)
-    )
-
-
-# -- the act's file -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActFile:
-    """A validated act file in content-addressed storage."""
-
-    blob: str
-    sha256: str
-    size: int
-    detected_format: str
-    filename: str
-
-
-def _local_path(uploaded: Any) -> tuple[str, bool]:
-    """A path on disk for `uploaded` (streamed upload, path, or file object) and whether it is a
-    temporary copy we must delete."""
-    if isinstance(uploaded, str | os.PathLike):
-        return os.fspath(uploaded), False
-    if hasattr(uploaded, "temporary_file_path"):
-        return uploaded.temporary_file_path(), False
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, deleted by the caller)
-        dir=settings.FILE_UPLOAD_TEMP_DIR, delete=False
-    )
-    with handle:
-        for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
-            handle.write(chunk)
-    return handle.name, True
-
-
-def store_act_file(uploaded: Any, *, filename: str | None = None) -> ActFile:
-    """Validate an act's file like an attachment (R-DOC-1, R-DOC-3, R-DOC-4) and store it.
-
-    Only PDF and DOCX are acts. Errors use the attachment codes (`format_not_allowed`, `corrupt`,
-    `encrypted`, `active_content`, `empty`; `too_large` is 413) with every finding in
-    `details.errors`; nothing is stored then. Safe to repeat: the same bytes get the same blob.
-    """
-    path, temporary = _local_path(uploaded)
-    try:
-        result = validate_file(
-            path, allowed_formats=ACT_FORMATS, max_size=settings.ATTACHMENT_MAX_BYTES
-        )
-        if not result.ok:
-            first = result.errors[0]
-            raise DomainError(
-                first.code,
-                first.message,
-                status=413 if first.code == "too_large" else 400,
-                details={"errors": [issue.as_dict() for issue in result.errors]},
-            )
-        stored = store_blob(path, sha256=getattr(uploaded, "sha256", None) or None)
-    finally:
-        if temporary:
-            os.unlink(path)
-    name = filename or getattr(uploaded, "name", None) or os.path.basename(path)
-    return ActFile(
-        blob=stored.name,
-        sha256=stored.sha256,
-        size=stored.size,
-        detected_format=result.detected_format,
-        filename=sanitize_filename(os.path.basename(str(name))),
     )
 
 

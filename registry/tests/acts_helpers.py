@@ -8,10 +8,13 @@ the fixture `judge`, and so on); the names differ so that test parameters do not
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 
 from registry import acts
 from registry.models import Act, Case, CaseParticipant
@@ -113,6 +116,21 @@ def mark_legal_force(act: Act, signer, ecp, on: date | None = None) -> Act:
     return acts.act_mark_legal_force(
         acting_user=signer, act=act, on=on, cms=ecp.sign(signer, payload)
     )
+
+
+@contextmanager
+def tampered(blob: str) -> Iterator[None]:
+    """Change one stored byte of `blob` (content-addressed storage is shared by the session's
+    tests, so the original bytes are put back afterwards)."""
+    path = Path(default_storage.path(blob))
+    original = path.read_bytes()
+    changed = bytearray(original)
+    changed[20] ^= 0x01
+    path.write_bytes(bytes(changed))
+    try:
+        yield
+    finally:
+        path.write_bytes(original)
 
 
 def payload_dict(payload: bytes) -> dict:
