@@ -4,14 +4,19 @@ Threat model: the image is attacker-controlled. A small JPEG can declare gigapix
 (a decompression bomb): we refuse more than ``MAX_PIXELS`` before decoding anything, and Pillow's
 own bomb guard stays on. A truncated or damaged JPEG is refused as ``corrupt``: ``verify()`` checks
 the structure, then the image is decoded in JPEG draft mode (scaled down by the decoder, so memory
-stays small) to make sure all the entropy-coded data is there. Decoding happens in libjpeg via
-Pillow; keeping Pillow patched is the mitigation for decoder bugs.
+stays small). Truncation is also checked on the marker structure (an EOI marker must follow the
+first scan), because Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES`` is a process-wide switch that
+WeasyPrint turns on when imported: in a worker that renders PDFs, Pillow alone would accept a
+truncated JPEG. Decoding happens in libjpeg via Pillow; keeping Pillow patched is the mitigation
+for decoder bugs.
 """
 
 from __future__ import annotations
 
 import logging
+import mmap
 import os
+import struct
 import warnings
 from typing import Final
 
@@ -30,6 +35,10 @@ DRAFT_SIZE: Final = (256, 256)
 
 def check_jpeg(path: str | os.PathLike[str], result: ValidationResult) -> None:
     """Fill ``result`` (already ``detected_format == "jpeg"``) with errors and scan warnings."""
+    structure_problem = _structure_problem(path)
+    if structure_problem:
+        result.error(CORRUPT, structure_problem)
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -64,6 +73,36 @@ def check_jpeg(path: str | os.PathLike[str], result: ValidationResult) -> None:
         problems.append("colour image")
     if problems:
         result.warn(SCAN_QUALITY, ", ".join(problems))
+
+
+def _structure_problem(path: str | os.PathLike[str]) -> str | None:
+    """Walk the marker segments up to the first scan, then require an EOI marker after it."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        size = len(data)
+        position = 2  # after SOI
+        while True:
+            if position + 4 > size:
+                return "truncated before the image data"
+            if data[position] != 0xFF:
+                return f"no marker at offset {position}"
+            marker = data[position + 1]
+            if marker == 0xFF:  # fill byte
+                position += 1
+                continue
+            if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # standalone markers
+                position += 2
+                continue
+            if marker == 0xD9:
+                return "end of image before any image data"
+            (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+            if length < 2:
+                return f"bad segment length at offset {position}"
+            position += 2 + length
+            if marker == 0xDA:  # start of scan: entropy-coded data follows
+                break
+        if data.find(b"\xff\xd9", position) < 0:
+            return "no end-of-image marker: the JPEG is truncated"
+    return None
 
 
 def _is_colour(image: Image.Image) -> bool:

@@ -286,10 +286,10 @@ def test_zip_bomb_validation_stays_in_bounded_memory(tmp_path):  # API.md corrup
 
 
 def test_inflating_really_streams(tmp_path, monkeypatch):  # API.md corrupt (zip bomb)
-    """With the declared-size limits lifted, 256 MiB really inflate, chunk by chunk."""
+    """With the declared-size limits lifted, 128 MiB really inflate, chunk by chunk."""
     monkeypatch.setattr(ooxml, "MAX_RATIO", 10**9)
     monkeypatch.setattr(ooxml, "MAX_TOTAL_INFLATED", 10**12)
-    path = samples.write_sample(tmp_path, "big.docx", samples.zip_bomb_docx(256))
+    path = samples.write_sample(tmp_path, "big.docx", samples.zip_bomb_docx(128))
     tracemalloc.start()
     try:
         result = validate_file(path, allowed_formats=DEFAULT_ALLOWED_FORMATS, max_size=LIMIT)
@@ -346,6 +346,14 @@ def test_damaged_compound_file_is_corrupt(tmp_path):
 
 
 def test_truncated_jpeg_is_corrupt(tmp_path):
+    assert check(tmp_path, samples.truncated_jpeg(), name="a.jpg").error_codes == ["corrupt"]
+
+
+def test_truncated_jpeg_is_corrupt_even_after_weasyprint_import(tmp_path, monkeypatch):
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES; validation must not care."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     assert check(tmp_path, samples.truncated_jpeg(), name="a.jpg").error_codes == ["corrupt"]
 
 
