@@ -10,7 +10,6 @@ PORT ?= 8000
 DEMO ?= 1
 export DATA_DIR DEMO
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libmagic1
-NODE_PACKAGES := ncalayer-js-client@1.5.6 htmx.org@2.0.4
 
 .PHONY: install run test lint format e2e worker beat web clean check-deploy
 
@@ -26,11 +25,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e '.[dev]'
 	touch $@
 
-static/vendor/.installed: Makefile
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
-	cd static/vendor && npm install --no-audit --no-fund --silent --prefix . $(NODE_PACKAGES) >/dev/null
-	cp static/vendor/node_modules/ncalayer-js-client/ncalayer-client.js static/vendor/ncalayer-client.js
-	cp static/vendor/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/ncalayer-js-client/ncalayer-client.js static/vendor/ncalayer-client.js
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	touch $@
 
 install: $(VENV)/.installed static/vendor/.installed
