@@ -2,6 +2,8 @@
 
 - ``validation``: ``validate_file`` decides a file's format from its content and checks it against
   R-DOC-1, R-DOC-3, R-DOC-4 and R-DOC-5. No Django inside.
+- ``issues``: the API error codes, ``Issue``, ``ValidationResult`` and ``MESSAGES`` (kk/ru/en).
+- ``formats/``: one checker per container (PDF, OOXML zip, OLE2, JPEG), each with its threat model.
 - ``filenames``: ``sanitize_filename`` / ``filename_issue`` (API.md: ``name_invalid``).
 - ``upload``: ``LimitedHashingUploadHandler``, ``install_upload_handler``, ``store_blob``,
   ``open_blob``.
