@@ -52,9 +52,13 @@ def _filing_for(request, pk: int, *, edit: bool = False) -> Filing:
 
 
 class SignInThrottle(ScopedRateThrottle):
-    """Password attempts per client address; shares the API's `sign_in` rate and counter."""
+    """Password attempts per client address; shares the API's `sign_in` rate and counter.
 
-    scope_attr = "throttle_scope"
+    Keyed by address even for a signed-in session, as the API's token view is (no auth there).
+    """
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class _SignInScope:
@@ -220,7 +224,7 @@ def _detail_context(request, filing: Filing, upload_form: AttachmentForm) -> dic
         "documents_count": documents,
         "annex_count": len(filing.annex),
         "pending": any(a.status == "pending" for a in attachments),
-        "max_megabytes": services.attachment_max_bytes(filing) // (1024 * 1024),
+        "max_megabytes": f"{services.attachment_max_bytes(filing) / (1024 * 1024):g}",
         "submitted_local": filing.submitted_at.astimezone(filing.court.tzinfo)
         if filing.submitted_at
         else None,
@@ -239,19 +243,13 @@ def _upload_limit(request, pk: int) -> int:
 def attachment_upload(request, pk: int):
     """Upload one file (R-DOC-2), streamed with the size limit (R-DOC-3; 413 when over)."""
     filing = _filing_for(request, pk, edit=True)
+    request.FILES  # noqa: B018 (parse now: the streaming handler decides "too large" here)
     if upload_too_large(request):
-        form = AttachmentForm()
-        form.add_error(
-            "file",
-            _("The file is larger than %(limit)s MB.")
-            % {"limit": services.attachment_max_bytes(filing) // (1024 * 1024)},
-        )
-        return render(
-            request,
-            "filings/filing_detail.html",
-            _detail_context(request, filing, form),
-            status=413,
-        )
+        context = _detail_context(request, filing, AttachmentForm())
+        context["upload_error"] = _("The file is larger than %(limit)s MB and was not stored.") % {
+            "limit": f"{services.attachment_max_bytes(filing) / (1024 * 1024):g}"
+        }
+        return render(request, "filings/filing_detail.html", context, status=413)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
