@@ -586,18 +586,13 @@ def registration_report_status(
     registration = _lock_registration(source_writ_id=source_writ_id)
     if registration is None:
         raise NotFound()
-    if registration.bailiff_id != bailiff.pk or registration.status not in (
-        OPEN_REGISTRATION_STATUSES
-    ):
+    if registration.bailiff_id != bailiff.pk:
         raise Forbidden()
     if (
         status not in BAILIFF_REPORTABLE
         or status not in REGISTRATION_TRANSITIONS[registration.status]
     ):
-        raise Conflict(
-            "conflict",
-            details={"status": registration.status, "target": status},
-        )
+        raise Conflict("conflict", details={"status": registration.status, "target": status})
     now = timezone.now()
     assignment = registration.assignments.filter(ended_at__isnull=True).first()
     if assignment is not None:

@@ -1,0 +1,148 @@
+"""The АИС ОИП stand-in's receiving API: authentication, idempotent registration (R-ENF-3)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from enforcement.chamber.models import InboundRequest, Registration
+from enforcement.models import OutboxMessage
+from enforcement.tests.conftest import DEBTOR_IIN
+
+URL = "/api/v1/ais-oip/writs/"
+
+
+def sample_payload(writ_id: int = 9001, *, district: str = "ALM-BOST", **writ) -> dict:
+    """A payload of the R-ENF-3 shape from some court system (no writ of ours behind it)."""
+    return {
+        "schema": "sotkabinet.writ/1",
+        "resubmission": False,
+        "writ": {
+            "id": writ_id,
+            "number": f"X-2026-1/АҚ-{writ_id}",
+            "category": "individual_sum",
+            "amount": "1000.00",
+            "immediate": False,
+            "state_interest": False,
+            **writ,
+        },
+        "claimant": {"name": "Асқар", "iin_bin": "900101400014"},
+        "debtor": {"name": "Бақыт", "iin_bin": DEBTOR_IIN, "district": district},
+        "case": {"number": "X-2026-1", "proceeding": "civil"},
+        "judge": {"login": "880303500011", "full_name": "Судья"},
+        "court": {"code": "X", "name": "Сот"},
+        "registration": {"case_number": "X-2026-1"},
+        "act": {"id": 1, "sha256": "0" * 64},
+    }
+
+
+@pytest.fixture
+def service():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token test-service-token")
+    return client
+
+
+def post(client, payload, key="key-1"):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(URL, payload, format="json", **headers)
+
+
+def test_r_enf_3_registration_returns_number_date_and_registered(service, db):  # 000 п.57
+    response = post(service, sample_payload())
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "registered"
+    assert body["enforcement_number"] == Registration.objects.get().number
+    assert datetime.fromisoformat(body["registered_at"]).utcoffset() is not None
+    assert body["distribution_deadline"]
+
+
+def test_r_enf_3_the_same_key_replays_the_first_answer(service, db):  # API.md idempotency
+    first = post(service, sample_payload())
+    again = post(service, sample_payload())
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Registration.objects.count() == 1
+    assert InboundRequest.objects.count() == 1
+
+
+def test_r_enf_3_the_same_key_with_another_body_is_422(service, db):  # API.md idempotency
+    post(service, sample_payload())
+    other = sample_payload()
+    other["debtor"]["name"] = "Басқа"
+    response = post(service, other)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_r_enf_3_another_key_for_the_same_document_registers_nothing_new(service, db):
+    first = post(service, sample_payload(), key="a")
+    second = post(service, sample_payload(), key="b")
+    assert second.status_code == 200
+    assert second.json()["enforcement_number"] == first.json()["enforcement_number"]
+    assert Registration.objects.count() == 1
+
+
+def test_r_enf_3_a_key_is_required(service, db):
+    response = post(service, sample_payload(), key=None)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_required"
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda payload: payload["writ"].update(category="fine"),
+        lambda payload: payload["debtor"].pop("district"),
+        lambda payload: payload.pop("case"),
+        lambda payload: payload["writ"].update(id="seven"),
+    ],
+)
+def test_r_enf_3_a_malformed_payload_is_400(service, db, breakage):
+    payload = copy.deepcopy(sample_payload())
+    breakage(payload)
+    assert post(service, payload).status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_authentication_service_token_or_chamber_user(db, client_for, make_user, settings):
+    anonymous = APIClient()
+    assert post(anonymous, sample_payload()).status_code == 401
+    wrong = APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Token not-the-service-token")
+    assert post(wrong, sample_payload()).status_code == 401
+    judge = make_user("judge")
+    assert post(client_for(judge), sample_payload()).status_code == 403
+    chamber_service_user = make_user("chamber")
+    assert post(client_for(chamber_service_user), sample_payload()).status_code == 201
+    # An empty ENFORCEMENT_API_TOKEN never matches an empty or missing token.
+    settings.ENFORCEMENT_API_TOKEN = ""
+    empty = APIClient()
+    empty.credentials(HTTP_AUTHORIZATION="Token ")
+    assert post(empty, sample_payload(), key="k2").status_code == 401
+
+
+def test_registration_detail_by_number(service, db):
+    number = post(service, sample_payload()).json()["enforcement_number"]
+    response = service.get(f"{URL}{number}/")
+    assert response.status_code == 200
+    assert response.json()["state"] in ("registered", "distributed")
+    assert service.get(f"{URL}0000-0000000/").status_code == 404
+
+
+def test_r_enf_3_our_outbox_payload_is_accepted_as_is(dispatched, ais_oip):
+    """The court's own payload (what the outbox sends) passes the receiving side's checks."""
+    writ_id = dispatched()
+    message = OutboxMessage.objects.get(writ_id=writ_id)
+    assert message.status == "delivered"
+    assert Registration.objects.get().source_writ_id == writ_id
+    assert len(ais_oip.calls) == 1
+    sent = ais_oip.calls[0]
+    assert sent.headers["Idempotency-Key"] == message.idempotency_key
+    assert sent.headers["Authorization"] == "Token test-service-token"
