@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 
@@ -35,9 +34,6 @@ from .models import Act, ActStatus, Case, CaseEvent, CaseParticipant
 
 logger = logging.getLogger(__name__)
 
-# How long a stored file's integrity check is reused while the file's size and modification time
-# stay the same. Bounded so that even a tamperer who restores both is caught within this time.
-INTEGRITY_CACHE_SECONDS = 600
 _HASH_CHUNK = 1024 * 1024
 
 
@@ -212,31 +208,19 @@ def stored_sha256(blob: str) -> str:
 
 
 def stored_file_intact(act: Act) -> bool:
-    """The stored file still has the act's SHA-256 (a changed or missing file: False).
+    """The stored file still has the act's size and SHA-256 (a changed or missing file: False).
 
-    The answer is cached per (blob, size, modification time) for INTEGRITY_CACHE_SECONDS, so a
-    public page cannot be used to make the server hash 20 MiB on every hit, while any write to
-    the file (new size or time) is seen at once.
+    Hashed on every call, never cached: a cache keyed by the file's modification time would
+    miss a change made within the file system's timestamp granularity, or one that restores the
+    time. Callers on public paths bound the cost by throttling (registry/verify_views.py).
     """
     try:
-        size = default_storage.size(act.blob)
-        modified = default_storage.get_modified_time(act.blob).isoformat()
-    except (OSError, NotImplementedError, ValueError):
-        return False
-    key = (
-        "registry:act-integrity:"
-        + hashlib.sha256(f"{act.blob}|{act.sha256}|{size}|{modified}".encode()).hexdigest()
-    )
-    cached = cache.get(key)
-    if cached is not None:
-        return bool(cached)
-    try:
-        intact = size == act.size and stored_sha256(act.blob) == act.sha256
+        if default_storage.size(act.blob) != act.size:
+            return False
+        return stored_sha256(act.blob) == act.sha256
     except (OSError, ValueError) as error:
         logger.error("Act %s: stored file %s unreadable: %s", act.pk, act.blob, error)
-        intact = False
-    cache.set(key, intact, INTEGRITY_CACHE_SECONDS)
-    return intact
+        return False
 
 
 @dataclass

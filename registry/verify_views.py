@@ -9,12 +9,17 @@ verify as of when they were made. HTML for people (a phone scanning the QR code)
 Threat model: the code comes from anyone. It is looked up exactly (unguessable, 128 bits), an
 unknown code is 404 without detail, the act's file is never served here, and a closed case
 (adoption, privacy, state secrets) shows only the hash and the verdict, never its title, case
-number or court. Re-verification is cached (signature verdicts, and the file hash per file
-state), so the page cannot be used to make the server hash files on every hit.
+number or court. Signature verdicts are cached by `verify_signature`; the stored file is
+hashed on each visit (that is the point of the page), so visits are throttled per client address
+(VERIFY_RATE_PER_MINUTE, answer 429 with Retry-After) and the page cannot be used to make the
+server read files without bound.
 """
 
 from __future__ import annotations
 
+import time
+
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -22,6 +27,28 @@ from django.views.decorators.http import require_GET
 from sotkabinet.errors import MESSAGES, NotFound, envelope
 
 from .act_selectors import act_by_verify_code, verify_act
+
+VERIFY_RATE_PER_MINUTE = 60
+
+
+def _clock() -> float:
+    return time.time()
+
+
+def _throttled(request: HttpRequest) -> int | None:
+    """Seconds to wait when this client address used up its visits this minute, else None."""
+    now = _clock()
+    window = int(now // 60)
+    key = f"registry:verify-rate:{request.META.get('REMOTE_ADDR', '-')}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this visit as the first
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > VERIFY_RATE_PER_MINUTE:
+        return int((window + 1) * 60 - now) + 1
+    return None
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -42,6 +69,15 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def verify_act_view(request: HttpRequest, code: str) -> HttpResponse:
     """GET /verify/<code>/ (API.md "Cases and judicial acts")."""
     wants_json = _wants_json(request)
+    wait = _throttled(request)
+    if wait is not None:
+        response = (
+            JsonResponse(envelope("throttled", MESSAGES["throttled"]), status=429)
+            if wants_json
+            else HttpResponse(MESSAGES["throttled"], status=429, content_type="text/plain")
+        )
+        response["Retry-After"] = str(wait)
+        return _no_store(response)
     try:
         act = act_by_verify_code(code)
     except NotFound:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from registry import verify_views
 from registry.models import Act
 
 from .acts_helpers import (  # noqa: F401  (fixtures)
@@ -30,6 +31,12 @@ CONTRACT_FIELDS = {
     "signers",
     "legal_force_date",
 }
+
+
+@pytest.fixture(autouse=True)
+def generous_rate(monkeypatch):
+    """The page is throttled per client address; every test client here is 127.0.0.1."""
+    monkeypatch.setattr(verify_views, "VERIFY_RATE_PER_MINUTE", 10_000)
 
 
 @pytest.fixture
@@ -144,3 +151,17 @@ def test_only_a_legal_force_mark_gives_a_public_code(client, ecp, court, judge, 
     act = sign_act(upload_act(case, judge, tmp_path), judge, ecp)
     assert act.verify_code is None
     assert not Act.objects.filter(verify_code__isnull=False).exists()
+
+
+def test_visits_are_throttled_per_client_address(client, marked_act, monkeypatch):
+    """The page hashes the stored file on every visit, so one address cannot ask without bound."""
+    monkeypatch.setattr(verify_views, "VERIFY_RATE_PER_MINUTE", 2)
+    monkeypatch.setattr(verify_views, "_clock", lambda: 1_800_000_030.0)  # mid-minute
+    address = {"REMOTE_ADDR": "203.0.113.77"}
+    assert verify(client, marked_act, **JSON, **address).status_code == 200
+    assert verify(client, marked_act, **JSON, **address).status_code == 200
+    limited = verify(client, marked_act, **JSON, **address)
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "throttled"
+    assert limited["Retry-After"] == "31"
+    assert verify(client, marked_act, **JSON, REMOTE_ADDR="203.0.113.78").status_code == 200
