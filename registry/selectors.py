@@ -64,14 +64,26 @@ class DeadlineState:
         return int(self.remaining_working_time.total_seconds())
 
 
-def deadline_state(filing: Filing, now: datetime | None = None) -> DeadlineState:
-    """Overdue once the deadline has passed; near when at most two working hours remain."""
+def deadline_state(
+    filing: Filing, now: datetime | None = None, *, calendars: dict | None = None
+) -> DeadlineState:
+    """Overdue once the deadline has passed; near when at most two working hours remain.
+
+    `calendars`, a dict the caller keeps for one page, reuses each court's calendar (and its
+    loaded holidays) across the filings of that page.
+    """
     if filing.registration_deadline is None or filing.status != FilingStatus.RECEIVED:
         return DeadlineState(overdue=False, near_deadline=False, remaining_working_time=None)
     now = now or timezone.now()
     if now >= filing.registration_deadline:
         return DeadlineState(overdue=True, near_deadline=False, remaining_working_time=timedelta(0))
-    remaining = calendar_for(filing.court).remaining_working_time(
+    if calendars is None:
+        calendar = calendar_for(filing.court)
+    else:
+        calendar = calendars.get(filing.court_id)
+        if calendar is None:
+            calendar = calendars[filing.court_id] = calendar_for(filing.court)
+    remaining = calendar.remaining_working_time(
         now, filing.registration_deadline, tz=filing.court.tzinfo
     )
     return DeadlineState(

@@ -77,7 +77,8 @@ class QueueItemSerializer(FilingSerializer):
         if filing.pk not in states:
             from ..selectors import deadline_state
 
-            states[filing.pk] = deadline_state(filing, self.context.get("now"))
+            calendars = self.context.setdefault("calendars", {})
+            states[filing.pk] = deadline_state(filing, self.context.get("now"), calendars=calendars)
         return states[filing.pk]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
