@@ -37,6 +37,7 @@ from sotkabinet.signatures.services import canonical_payload, require_valid_sign
 from . import distribution
 from .models import WRIT_TRANSITIONS, Writ, WritCategory, WritEvent, WritStatus
 from .outbox import outbox_enqueue
+from .policies import COURT_ONLY_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +81,11 @@ def _move(writ: Writ, target: str, *, actor: User | None, note: str) -> None:
         )
     writ.status = target
     WritEvent.objects.create(writ=writ, status=target, note=note, actor=actor)
-    CaseEvent.objects.create(
-        case_id=writ.case_id, kind=f"writ.{target}", note=f"{writ.number}: {note}", actor=actor
-    )
+    if target not in COURT_ONLY_STATUSES:
+        # The case history is the parties' too: a writ appears there once it is issued.
+        CaseEvent.objects.create(
+            case_id=writ.case_id, kind=f"writ.{target}", note=f"{writ.number}: {note}", actor=actor
+        )
 
 
 def _notify_parties(writ: Writ, kind: str, text: str) -> None:
@@ -206,9 +209,6 @@ def writ_create(
     if immediate and not in_force:
         note += " " + _("Immediate execution (000 п.51).")
     WritEvent.objects.create(writ=writ, status=WritStatus.DRAFT, note=note, actor=acting_user)
-    CaseEvent.objects.create(
-        case=case, kind="writ.draft", note=f"{writ.number}: {note}", actor=acting_user
-    )
     audit(acting_user, "writ.create", writ, act=act.pk, category=category, immediate=immediate)
     return writ
 

@@ -76,6 +76,7 @@ class WritListView(GenericAPIView):
     """`GET /writs/`: the writs the caller may see (``?case=``, ``?status=``)."""
 
     @extend_schema(
+        operation_id="writs_list",
         parameters=[
             OpenApiParameter("case", int, required=False),
             OpenApiParameter("status", str, required=False, enum=WritStatus.values),

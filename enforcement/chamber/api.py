@@ -154,6 +154,7 @@ class BailiffListView(GenericAPIView):
     """The chamber's registry of private bailiffs (``?district=``)."""
 
     @extend_schema(
+        operation_id="enforcement_bailiffs_list",
         parameters=[OpenApiParameter("district", str, required=False)],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -191,7 +192,7 @@ class BailiffDetailView(APIView):
         return Response(bailiff_representation(selectors.bailiffs().get(pk=user.pk)))
 
 
-class AbsenceInput(serializers.Serializer):
+class BailiffAbsenceInput(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField(required=False, allow_null=True)
     reason = serializers.ChoiceField(choices=BailiffAbsence.Reason.choices)
@@ -212,11 +213,11 @@ class AbsenceInput(serializers.Serializer):
 class BailiffAbsenceView(APIView):
     """`POST /enforcement/bailiffs/{login}/absences/` `{"from", "to"?, "reason", "note"?}`."""
 
-    @extend_schema(request=AbsenceInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=BailiffAbsenceInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, login: str):
         require_chamber(request)
         user = bailiff_by_login(login)
-        data = AbsenceInput(data=request.data)
+        data = BailiffAbsenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         absence = services.bailiff_absence_record(

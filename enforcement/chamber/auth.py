@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
@@ -56,3 +57,18 @@ class IsEnforcementService(BasePermission):
         if isinstance(user, ServicePrincipal):
             return True
         return bool(user and user.is_authenticated and has_role(user, Role.CHAMBER))
+
+
+class ServiceTokenScheme(OpenApiAuthenticationExtension):
+    """OpenAPI: the shared service token, sent like any DRF token."""
+
+    target_class = ServiceTokenAuthentication
+    name = "enforcementServiceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <ENFORCEMENT_API_TOKEN>` (the court system calling АИС ОИП).",
+        }

@@ -90,7 +90,8 @@ def test_writ_created_as_draft_with_the_api_fields(act, issue, district):  # API
     assert writ["enforcement_number"] is None
     assert writ["act_copy"]["sha256"] == act.sha256
     assert [event["status"] for event in writ["history"]] == ["draft"]
-    assert CaseEvent.objects.filter(case=act.case, kind="writ.draft").exists()
+    # The case history is the parties' too: a draft does not appear there.
+    assert not CaseEvent.objects.filter(case=act.case).exists()
     stored = Writ.objects.get(pk=writ["id"])
     assert stored.act_document == act.blob
     assert stored.number == f"{act.case.number}/АҚ-1"
@@ -206,6 +207,9 @@ def test_r_enf_2_judge_then_secretary_dispatches(
         "draft",
         "signed_by_judge",
         "dispatched",
+    ]
+    assert list(CaseEvent.objects.filter(case=act.case).values_list("kind", flat=True)) == [
+        "writ.dispatched"
     ]
     # The outbox row was written with the dispatch (R-ENF-3); the endpoint is down here.
     message = OutboxMessage.objects.get(writ_id=writ["id"])
