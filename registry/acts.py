@@ -35,7 +35,7 @@ from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
 from sotkabinet.signatures.services import canonical_payload, require_valid_signature
 
 from .act_files import store_act_file
-from .act_selectors import case_recipients, legal_force_signer_role, stored_sha256
+from .act_selectors import case_recipients, legal_force_signer_role, stored_file_intact
 from .models import Act, ActKind, ActStatus, Case, CaseEvent
 
 logger = logging.getLogger(__name__)
@@ -239,7 +239,8 @@ def act_sign(*, acting_user: User, act: Act, cms: str | bytes) -> Act:
 
     The CMS must be a valid signature over `act_signing_payload` by the assigned judge's key
     (400 `signature_invalid` with the reason, or `signer_mismatch`). The stored file is hashed
-    again first, so the judge signs exactly the bytes the parties will get. Publication is
+    again first, so the judge signs exactly the bytes the parties will get (409
+    `document_tampered` otherwise). Publication is
     immediate: `published_at` is the moment the act appears in the parties' cabinets and counts
     as their date of receipt (R-ACT-4); an operative part is thus published the day it is signed
     (R-ACT-2). Each participant, and each attorney empowered to receive acts, gets a notice with
@@ -249,8 +250,8 @@ def act_sign(*, acting_user: User, act: Act, cms: str | bytes) -> Act:
     require_judge_of(acting_user, case)
     _require_draft(act)
     payload = act_signing_payload(act)
-    if stored_sha256(act.blob) != act.sha256:
-        raise DomainError("signature_invalid", details={"reason": "tampered"})
+    if not stored_file_intact(act):
+        raise Conflict("document_tampered")
     verdict = require_valid_signature(cms, payload, identities={case.judge.login})
     with transaction.atomic():
         act = _lock_act(act)

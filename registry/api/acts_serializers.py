@@ -116,7 +116,41 @@ class AbsenceInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
+class PersonOutput(serializers.Serializer):
+    login = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class AbsenceOutput(serializers.Serializer):
+    """201 answer of POST staff/{login}/absence/."""
+
+    id = serializers.IntegerField()
+    judge = PersonOutput()
+    vars()["from"] = serializers.DateField()
+    to = serializers.DateField()
+    reason = serializers.CharField()
+    recorded_by = PersonOutput()
+
+
 # -- the case card --------------------------------------------------------------------------------
+
+
+class CaseCardOutput(serializers.Serializer):
+    """The shape `case_card` returns (for the OpenAPI schema)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    court = serializers.IntegerField()
+    court_code = serializers.CharField()
+    court_name = serializers.CharField()
+    judge = PersonOutput()
+    secretary = PersonOutput(allow_null=True)
+    proceeding = serializers.CharField()
+    filings = serializers.ListField(child=serializers.DictField())
+    acts = ActSerializer(many=True)
+    writs = serializers.ListField(child=serializers.DictField())
+    history = serializers.ListField(child=serializers.DictField())
+    legal_force_date = serializers.DateField(allow_null=True)
 
 
 def _iso(moment) -> str | None:

@@ -34,9 +34,11 @@ from ..act_selectors import (
 )
 from .acts_serializers import (
     AbsenceInput,
+    AbsenceOutput,
     ActPatchInput,
     ActSerializer,
     ActUploadInput,
+    CaseCardOutput,
     LegalForceInput,
     LegalForcePayloadQuery,
     SignInput,
@@ -60,6 +62,7 @@ def payload_response(payload: bytes) -> HttpResponse:
 class CaseDetailView(APIView):
     """GET cases/{id}/: the case card for parties, their attorneys, the judge and court staff."""
 
+    @extend_schema(responses=CaseCardOutput)
     def get(self, request, case_id: int):
         case = case_for(request.user, case_id)
         return Response(
@@ -225,7 +228,7 @@ class StaffAbsenceView(APIView):
     """POST staff/{login}/absence/ {"from", "to", "reason"}: a chairman or clerk of the judge's
     court marks the judge absent, which enables the chairman's legal-force path (R-ACT-5)."""
 
-    @extend_schema(request=AbsenceInput, responses={201: dict})
+    @extend_schema(request=AbsenceInput, responses={201: AbsenceOutput})
     @idempotent
     def post(self, request, login: str):
         data = AbsenceInput(data=request.data)

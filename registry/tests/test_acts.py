@@ -28,6 +28,7 @@ from .acts_helpers import (  # noqa: F401  (fixtures)
     representative_fixture,
     sign_act,
     stranger_fixture,
+    tampered,
     upload_act,
 )
 
@@ -341,3 +342,17 @@ def test_document_download_is_authorised_attachment(
     assert b"".join(response.streaming_content) == data
     assert client_for(stranger).get(f"/api/v1/acts/{act.pk}/document/").status_code == 404
     assert AuditLog.objects.filter(action="act.download", actor=party).exists()
+
+
+def test_a_changed_stored_file_cannot_be_signed(client_for, ecp, case, judge, tmp_path):
+    """The judge signs the stored bytes; if they no longer match the draft's hash, nothing is
+    signed or published (R-ACT-3, R-ARC-2)."""
+    act = upload_act(case, judge, tmp_path, data=pdf_bytes("Changed after upload"))
+    cms = ecp.sign(judge, acts.act_signing_payload(act))
+    with tampered(act.blob):
+        response = client_for(judge).post(
+            f"/api/v1/acts/{act.pk}/sign/", {"cms": cms}, format="json"
+        )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "document_tampered"
+    assert Act.objects.get(pk=act.pk).status == ActStatus.DRAFT
