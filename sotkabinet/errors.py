@@ -72,6 +72,12 @@ MESSAGES: dict[str, Any] = {
     "no_bailiff_available": _("No eligible bailiff serves the debtor's district."),
     "suspension_needs_post": _("Distribution can be suspended only for an unpaid chamber post."),
     "idempotency_key_required": _("This endpoint needs an Idempotency-Key header."),
+    "already_archived": _("This case has already been transferred to the archive."),
+    "item_missing": _("A document of the case is missing from storage; it cannot be archived."),
+    "signature_unverifiable": _("A signature in the case does not verify; it cannot be archived."),
+    "append_only": _("Archive records and the ledger can only be appended to."),
+    "retention_not_expired": _("The retention period has not ended (or storage is permanent)."),
+    "already_disposed": _("The archive's materials have already been disposed of."),
 }
 
 
