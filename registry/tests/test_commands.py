@@ -134,10 +134,14 @@ def test_seed_demo_is_idempotent_and_complete(settings, tmp_path):
 
     instances = {court.instance for court in Court.objects.all()}
     assert {"first", "appeal", "cassation"} <= instances
-    now = datetime.now(UTC)
-    capital = now.astimezone(zoneinfo.ZoneInfo("Asia/Almaty")).utcoffset()
-    offsets = {now.astimezone(court.tzinfo).utcoffset() for court in Court.objects.all()}
-    assert offsets - {capital}, "one court must be in a time zone that really differs"
+    # A court keeps its own zone (000 п.41): Asia/Oral, UTC+5 like the capital since 2024, but
+    # an hour behind it before (checked on a 2023 instant, when Almaty was UTC+6).
+    zones = {court.timezone for court in Court.objects.all()}
+    assert zones - {"Asia/Almaty"}, "one court must keep its own time zone"
+    before_2024 = datetime(2023, 6, 1, 12, tzinfo=UTC)
+    capital = before_2024.astimezone(zoneinfo.ZoneInfo("Asia/Almaty")).utcoffset()
+    offsets = {before_2024.astimezone(court.tzinfo).utcoffset() for court in Court.objects.all()}
+    assert offsets - {capital}
 
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)

@@ -7,8 +7,10 @@ README. Never run this against a production database.
 
 Time zones. Since 1 March 2024 every Kazakh IANA zone (Asia/Almaty, Asia/Qostanay, Asia/Aqtobe,
 Asia/Oral, ...) is UTC+5 (tzdata 2024a), so no Kazakh zone differs from the capital's any more.
-To exercise R-REG-2 / 000 п.41 ("a court in another time zone uses its own"), the demo
-East Kazakhstan court uses Asia/Omsk, UTC+6: the offset East Kazakhstan kept until 2024.
+The demo West Kazakhstan court uses its own zone, Asia/Oral: the same offset today, but the court
+counts in its own zone (R-REG-2, 000 п.41), which mattered before 2024 (Almaty was UTC+6 then) and
+will again if the offsets ever diverge. A foreign zone with a different offset would put wrong
+deadlines on a real court, so none is used here; the calendar tests cover differing offsets.
 
 The demo calendar overrides are examples of transfer decrees, not real ones; the note says so.
 """
@@ -33,13 +35,13 @@ from .create_user import upsert_user
 # Fixed, printed and documented on purpose: demo accounts only.
 DEMO_PASSWORD = "Demo-Sot-2026!"  # noqa: S105
 ADMIN_PASSWORD = "Admin-Sot-2026!"  # noqa: S105
-OTHER_TIMEZONE = "Asia/Omsk"
+OTHER_TIMEZONE = "Asia/Oral"
 
 DISTRICTS = [
     ("ALM-BOST", "Бостандық ауданы", "Алматы"),
     ("ALM-ALMAL", "Алмалы ауданы", "Алматы"),
     ("AST-YESIL", "Есіл ауданы", "Астана"),
-    ("VKO-OSK", "Өскемен қаласы", "Шығыс Қазақстан облысы"),
+    ("ZKO-ORAL", "Орал қаласы", "Батыс Қазақстан облысы"),
 ]
 
 COURTS = [
@@ -52,11 +54,11 @@ COURTS = [
         "timezone": "Asia/Almaty",
     },
     {
-        "code": "OSK-CIV",
-        "name": "Өскемен қалалық соты",
+        "code": "ORAL-CIV",
+        "name": "Орал қалалық соты",
         "instance": Court.Instance.FIRST,
-        "region": "Шығыс Қазақстан облысы",
-        "district": "VKO-OSK",
+        "region": "Батыс Қазақстан облысы",
+        "district": "ZKO-ORAL",
         "timezone": OTHER_TIMEZONE,
     },
     {
@@ -120,7 +122,7 @@ USERS = [
         "850101300045",
         "Омарова Динара Маратқызы",
         (Role.CLERK,),
-        ("OSK-CIV", "ALM-APP", "SC-CASS"),
+        ("ORAL-CIV", "ALM-APP", "SC-CASS"),
     ),
     DemoUser(
         "judge",
@@ -140,11 +142,11 @@ USERS = [
         judge_categories=("civil", "administrative"),
     ),
     DemoUser(
-        "judge_osk",
+        "judge_oral",
         "850101300075",
         "Тоқтаров Айдос Нұрланұлы",
         (Role.JUDGE,),
-        ("OSK-CIV",),
+        ("ORAL-CIV",),
         judge_languages=("kk", "ru"),
     ),
     DemoUser(
@@ -204,7 +206,7 @@ DEMO_SIGNERS = (
     "representative",
     "judge",
     "judge2",
-    "judge_osk",
+    "judge_oral",
     "judge_appeal",
     "judge_cassation",
     "secretary",
