@@ -108,7 +108,8 @@ def filing_transition(filing: Filing, target: str, *, actor=None, note: str = ""
 def lock_filing(filing_id: int) -> Filing:
     """The filing row, locked for the rest of the transaction."""
     return (
-        Filing.objects.select_for_update()
+        # Only the filing row: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+        Filing.objects.select_for_update(of=("self",))
         .select_related("court", "author", "principal", "power")
         .get(pk=filing_id)
     )
