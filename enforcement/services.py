@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +47,9 @@ STATE_SUM_MCI_LIMIT = 1000
 
 
 def writ_link(writ: Writ) -> str:
-    """Where a notice about ``writ`` points (R-FIL-12: a link with each notice)."""
-    return f"/api/v1/writs/{writ.pk}/"
+    """Where a notice about ``writ`` points: its cabinet page (R-FIL-12: a link with each
+    notice)."""
+    return reverse("enforcement_web:writ_detail", args=[writ.pk])
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -306,7 +308,7 @@ def dispatch_payload(writ: Writ, *, resubmission: bool = False) -> dict:
                     "cms": _b64(writ.secretary_signature_cms),
                 },
             ],
-            "url": f"{base_url}{writ_link(writ)}",
+            "url": f"{base_url}/api/v1/writs/{writ.pk}/",
         },
         "claimant": writ.claimant,
         "debtor": writ.debtor,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("registry.web_urls")),
     path("", include("filings.web.urls")),
     path("", include("sotkabinet.signatures.web_urls")),
+    path("", include("enforcement.web.urls")),
 ]
 
 handler404 = "sotkabinet.core.views.not_found"

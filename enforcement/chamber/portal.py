@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.urls import reverse
 
 from enforcement import services as court
 from sotkabinet.accounts.models import User
@@ -24,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 
 def writ_link(registration: Registration) -> str:
-    """The court system's page of the writ, for the bailiff's notices."""
-    return f"/api/v1/writs/{registration.source_writ_id}/"
+    """The court system's cabinet page of the writ, for the bailiff's and chamber's notices."""
+    return reverse("enforcement_web:writ_detail", args=[registration.source_writ_id])
 
 
 def report_distribution(registration: Registration, bailiff: User | None, note: str) -> None:

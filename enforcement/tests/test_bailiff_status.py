@@ -46,7 +46,7 @@ def test_r_enf_3_bailiff_status_is_visible_to_the_parties(
         notice = Notification.objects.get(user=party, kind="writ.accepted")
         assert notice.case_id == Writ.objects.get(pk=writ_id).case_id
         assert "Атқарушылық іс қозғалды" in notice.text
-        assert notice.link == f"/api/v1/writs/{writ_id}/"
+        assert notice.link == f"/cabinet/writs/{writ_id}/"
         listed = client_for(party).get("/api/v1/notifications/").json()["results"]
         assert any(item["kind"] == "writ.accepted" for item in listed)
     # ... and in the case's history.
