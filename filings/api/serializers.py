@@ -73,6 +73,9 @@ class FilingCreateInput(serializers.Serializer):
         child=serializers.CharField(max_length=500), allow_empty=False, max_length=200
     )
     case = serializers.IntegerField(required=False, allow_null=True)
+    supplement_to = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An earlier sent filing (R-FIL-9)."
+    )
     claim_amount = serializers.DecimalField(
         max_digits=18, decimal_places=2, required=False, allow_null=True, min_value=0
     )
@@ -192,6 +195,7 @@ class FilingSerializer(serializers.ModelSerializer):
     duty = serializers.SerializerMethodField()
     acting_for = serializers.SerializerMethodField()
     power = serializers.IntegerField(source="power_id", allow_null=True)
+    supplement_to = serializers.IntegerField(source="supplement_to_id", allow_null=True)
     rejection = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
     not_received_reason = serializers.SerializerMethodField()
@@ -226,6 +230,7 @@ class FilingSerializer(serializers.ModelSerializer):
             "power",
             "rejection",
             "case",
+            "supplement_to",
             "not_received_reason",
             "history",
             "created_at",

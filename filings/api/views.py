@@ -116,6 +116,7 @@ class FilingListCreateView(GenericAPIView):
             principal_login=values.get("principal") or None,
             power_id=values.get("power"),
             language=values.get("language", "kk"),
+            supplement_to_id=values.get("supplement_to"),
         )
         return filing_response(filing.pk, status.HTTP_201_CREATED)
 

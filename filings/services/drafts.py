@@ -81,6 +81,22 @@ def _case_for_supplement(case_id: int, applicant: User):
     return case
 
 
+def _filing_for_supplement(filing_id: int, applicant: User) -> Filing:
+    """R-FIL-9: additional documents to an earlier filing of the same applicant, once sent."""
+    from django.db.models import Q
+
+    target = (
+        Filing.objects.filter(Q(author=applicant) | Q(principal=applicant), pk=filing_id)
+        .exclude(status=FilingStatus.DRAFT)
+        .first()
+    )
+    if target is None:
+        raise DomainError(
+            "invalid", details={"supplement_to": [_("No such sent filing among yours.")]}
+        )
+    return target
+
+
 def _duty_for(
     proceeding: str, kind: str, claim_amount: Decimal | None, applicant: User
 ) -> tuple[Decimal | None, str]:
@@ -125,14 +141,16 @@ def filing_create(
     principal_login: str | None = None,
     power_id: int | None = None,
     language: str = "kk",
+    supplement_to_id: int | None = None,
 ) -> Filing:
     """Create a draft filing (R-FIL-2, R-FIL-3, R-FIL-4, R-FIL-9, R-FIL-10).
 
     Editable until signed. With `principal_login` and `power_id` the acting user files as an
     attorney: the power must be active, in its period and cover `file_claims` (400
     power_expired / power_revoked / power_scope). A supplement names a case the applicant takes
-    part in. The state duty is quoted now (R-FIL-5). Not idempotent by itself; the API's
-    Idempotency-Key makes a retried POST safe.
+    part in, or (`supplement_to_id`) an earlier sent filing of the applicant's. The state duty
+    is quoted now (R-FIL-5). Not idempotent by itself; the API's Idempotency-Key makes a retried
+    POST safe.
     """
     if proceeding not in Proceeding.values:
         raise DomainError("invalid", details={"proceeding": [_("Unknown proceeding.")]})
@@ -157,6 +175,11 @@ def filing_create(
         raise DomainError("invalid", details={"principal": [_("Name the principal.")]})
     applicant = principal or acting_user
     case = _case_for_supplement(case_id, applicant) if case_id is not None else None
+    supplement_to = (
+        _filing_for_supplement(supplement_to_id, applicant)
+        if supplement_to_id is not None
+        else None
+    )
     duty_amount, duty_status = _duty_for(proceeding, kind, claim_amount, applicant)
 
     filing = Filing.objects.create(
@@ -170,6 +193,7 @@ def filing_create(
         annex=annex,
         claim_amount=claim_amount,
         case=case,
+        supplement_to=supplement_to,
         author=acting_user,
         principal=principal,
         power=power,
@@ -188,6 +212,7 @@ def filing_create(
         principal=principal.login if principal else None,
         power=power.pk if power else None,
         case=case.pk if case else None,
+        supplement_to=supplement_to.pk if supplement_to else None,
     )
     return filing
 

@@ -51,6 +51,7 @@ def filing_document(filing: Filing) -> dict[str, Any]:
         "parties": filing.parties,
         "annex": filing.annex,
         "case": filing.case_id,
+        "supplement_to": filing.supplement_to_id,
         "claim_amount": str(filing.claim_amount) if filing.claim_amount is not None else None,
         "author": filing.author.login,
         "principal": filing.principal.login if filing.principal_id else None,

@@ -519,7 +519,20 @@ def test_attorney_files_and_signs_under_an_active_power(
     assert mine["results"][0]["status"] == "received"
     assert Notification.objects.filter(user=principal, kind="filing_received").exists()
 
+    # Submit checks the power again (API.md): revoked after the draft was made.
+    second_client, second_id = draft_with_files(
+        user=attorney, principal=principal.login, power=power.pk
+    )
     powers.power_revoke(acting_user=principal, power=power)
+    second_payload = signing_payload(second_client, second_id)
+    refused = second_client.post(
+        f"/api/v1/filings/{second_id}/submit/",
+        {"cms": ecp.sign(attorney, second_payload)},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "power_revoked"
+    assert Filing.objects.get(pk=second_id).status == FilingStatus.DRAFT
     revoked = client.post(
         "/api/v1/filings/",
         filing_body(court, principal=principal.login, power=power.pk),
@@ -626,3 +639,34 @@ def test_list_filter_and_bad_status(court, applicant, client_for):
     assert client.get("/api/v1/filings/?status=draft").json()["count"] == 1
     assert client.get("/api/v1/filings/?status=received").json()["count"] == 0
     assert client.get("/api/v1/filings/?status=nonsense").status_code == 400
+
+
+@flow
+def test_supplement_to_an_earlier_sent_filing(draft_with_files, applicant, stranger, ecp, court):
+    """# SPEC R-FIL-9: additional documents to an earlier filing; only one's own, once sent."""
+    client, first_id = draft_with_files()
+    draft_target = client.post(
+        "/api/v1/filings/", filing_body(court, supplement_to=first_id), format="json"
+    )
+    assert draft_target.status_code == 400  # a draft is not sent yet
+    client.post(
+        f"/api/v1/filings/{first_id}/submit/",
+        {"cms": ecp.sign(applicant, signing_payload(client, first_id))},
+        format="json",
+    )
+    created = client.post(
+        "/api/v1/filings/",
+        filing_body(court, supplement_to=first_id, kind="motion", annex=["Өтінішхат"]),
+        format="json",
+    )
+    assert created.status_code == 201
+    assert created.json()["supplement_to"] == first_id
+    assert json.loads(signing_payload(client, created.json()["id"]))["supplement_to"] == first_id
+    from rest_framework.test import APIClient as Client
+
+    other = Client()
+    other.force_authenticate(stranger)
+    foreign = other.post(
+        "/api/v1/filings/", filing_body(court, supplement_to=first_id), format="json"
+    )
+    assert foreign.status_code == 400
