@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -192,13 +193,32 @@ def deliver(
     return message
 
 
-def deliver_due(limit: int = 100, *, client: EnforcementClient | None = None) -> int:
+def deliver_due(
+    limit: int = 100,
+    *,
+    client: EnforcementClient | None = None,
+    budget_seconds: float = 400.0,
+    give_up_after: int = 5,
+) -> int:
     """Attempt up to ``limit`` due messages, most overdue first (the beat job). Returns how many
-    were attempted."""
+    were attempted.
+
+    While АИС ОИП is down every attempt fails; after ``give_up_after`` transient failures in a
+    row, or ``budget_seconds`` (inside the task's time limit), the run stops and leaves the rest
+    due for the next run, instead of spending a timeout on each of them.
+    """
     client = client or EnforcementClient()
-    attempted = 0
-    while attempted < limit and deliver(client=client) is not None:
+    started = time.monotonic()
+    attempted = failures_in_a_row = 0
+    while attempted < limit and time.monotonic() - started < budget_seconds:
+        message = deliver(client=client)
+        if message is None:
+            break
         attempted += 1
+        failures_in_a_row = failures_in_a_row + 1 if message.status == OutboxStatus.PENDING else 0
+        if failures_in_a_row >= give_up_after:
+            logger.warning("АИС ОИП keeps failing; the rest of the outbox waits for the next run")
+            break
     return attempted
 
 

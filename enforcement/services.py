@@ -230,21 +230,19 @@ def writ_sign(*, acting_user: User, writ: Writ, cms: str) -> Writ:
     writ = _lock(writ.pk)
     is_judge = acting_user.pk == writ.case.judge_id
     is_secretary = is_court_secretary(acting_user, writ)
+    if not (is_judge or is_secretary):
+        raise Forbidden()
     if writ.status == WritStatus.DRAFT:
         if not is_judge:
-            if is_secretary:
-                raise Conflict("judge_signature_required")
-            raise Forbidden()
+            raise Conflict("judge_signature_required")
         role = "judge"
     elif writ.status == WritStatus.SIGNED_BY_JUDGE:
         if not is_secretary:
-            if is_judge:
-                raise Conflict(
-                    "conflict",
-                    _("The judge has signed; the session secretary signs next."),
-                    details={"status": writ.status},
-                )
-            raise Forbidden()
+            raise Conflict(
+                "conflict",
+                _("The judge has signed; the session secretary signs next."),
+                details={"status": writ.status},
+            )
         role = "secretary"
     else:
         raise Conflict("conflict", details={"status": writ.status})
@@ -435,10 +433,21 @@ def writ_record_registration(
     return writ
 
 
+def _same_document(writ: Writ | None, writ_id: int, writ_number: str) -> bool:
+    """The enforcement system's news names the writ by id and number; both must match."""
+    if writ is None or writ.number != writ_number:
+        logger.error(
+            "news from АИС ОИП for writ %s (%s) matches no writ here", writ_id, writ_number
+        )
+        return False
+    return True
+
+
 @transaction.atomic
 def writ_record_distribution(
     *,
     writ_id: int,
+    writ_number: str,
     enforcement_number: str,
     registered_at: datetime,
     bailiff: User | None,
@@ -451,8 +460,7 @@ def writ_record_distribution(
     `dispatched` writ is registered first. A repeat of the current state changes nothing.
     """
     writ = _lock(writ_id)
-    if writ is None:
-        logger.warning("distribution for unknown writ %s", writ_id)
+    if not _same_document(writ, writ_id, writ_number):
         return None
     if writ.status == WritStatus.DISPATCHED:
         _apply_registration(writ, enforcement_number, registered_at)
@@ -484,12 +492,11 @@ def writ_record_distribution(
 
 @transaction.atomic
 def writ_record_bailiff_status(
-    *, writ_id: int, bailiff: User, status: str, note: str
+    *, writ_id: int, writ_number: str, bailiff: User, status: str, note: str
 ) -> Writ | None:
     """The bailiff's status (000 п.58; R-ENF-3): shown in the case and the parties' cabinets."""
     writ = _lock(writ_id)
-    if writ is None:
-        logger.warning("bailiff status for unknown writ %s", writ_id)
+    if not _same_document(writ, writ_id, writ_number):
         return None
     if writ.bailiff_id != bailiff.pk:
         raise Forbidden()

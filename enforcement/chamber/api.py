@@ -3,6 +3,14 @@
 ``/api/v1/ais-oip/…``: the АИС ОИП stand-in the court system's outbox talks to (R-ENF-3).
 ``/api/v1/enforcement/…``: the regional chamber's desk: the bailiff registry (R-ENF-4),
 reassignment by the disciplinary commission (002 п.12) and the distribution report (R-ENF-6).
+
+Threat model of ``ais-oip/``: only the court system (the shared service token) or a chamber
+service user may call it, but the body is still treated as untrusted. Its shape is validated
+before anything is stored; the fields the distribution uses are copied out and checked; the
+rest is kept as sent and never interpreted. News about a writ reaches the court's tables only
+when both its id and its number match a writ there (``services._same_document``), so a
+registration cannot move somebody else's writ. Names end up in HTML (escaped by the templates)
+and in the CSV report, where a leading ``=``, ``+``, ``-`` or ``@`` is neutralised.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ def report_distribution(registration: Registration, bailiff: User | None, note: 
         with transaction.atomic():
             court.writ_record_distribution(
                 writ_id=registration.source_writ_id,
+                writ_number=registration.writ_number,
                 enforcement_number=registration.number,
                 registered_at=registration.registered_at,
                 bailiff=bailiff,
@@ -55,5 +56,9 @@ def report_bailiff_status(
 ) -> None:
     """Tell the court the bailiff's status (000 п.58). A refusal there undoes the report."""
     court.writ_record_bailiff_status(
-        writ_id=registration.source_writ_id, bailiff=bailiff, status=status, note=note
+        writ_id=registration.source_writ_id,
+        writ_number=registration.writ_number,
+        bailiff=bailiff,
+        status=status,
+        note=note,
     )

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from enforcement.chamber.models import InboundRequest, Registration
-from enforcement.models import OutboxMessage
+from enforcement.models import OutboxMessage, Writ
 from enforcement.tests.conftest import DEBTOR_IIN
 
 URL = "/api/v1/ais-oip/writs/"
@@ -146,3 +146,22 @@ def test_r_enf_3_our_outbox_payload_is_accepted_as_is(dispatched, ais_oip):
     sent = ais_oip.calls[0]
     assert sent.headers["Idempotency-Key"] == message.idempotency_key
     assert sent.headers["Authorization"] == "Token test-service-token"
+
+
+def test_news_about_a_writ_needs_its_id_and_number_to_match(
+    dispatched, service, make_bailiff, district, django_capture_on_commit_callbacks
+):
+    """A registration that names one of our writs by id but with another number (a forged or
+    foreign payload) is registered over there, but it cannot move our writ."""
+    make_bailiff(district)
+    writ_id = dispatched()  # the endpoint is down: our writ waits in `dispatched`
+    forged = sample_payload(writ_id, district=district.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(service, forged)
+    assert response.status_code == 201
+    registration = Registration.objects.get(source_writ_id=writ_id)
+    assert registration.bailiff is not None  # distributed on the chamber's side
+    writ = Writ.objects.get(pk=writ_id)
+    assert writ.status == "dispatched"
+    assert writ.bailiff is None
+    assert writ.enforcement_number == ""

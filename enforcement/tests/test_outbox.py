@@ -234,3 +234,14 @@ def test_r_enf_3_claim_skips_rows_locked_by_another_worker(dispatched):  # SPEC 
         assert seen
     else:
         assert "FOR UPDATE" not in select
+
+
+def test_r_enf_3_a_run_stops_early_while_the_endpoint_keeps_failing(dispatched, make_case):
+    """The beat job does not spend a timeout on every due message while АИС ОИП is down."""
+    writ_ids = [dispatched() for _ in range(4)]
+    messages = OutboxMessage.objects.filter(writ_id__in=writ_ids)
+    latest = max(message.next_attempt_at for message in messages)
+    with later(latest):
+        assert outbox.deliver_due(give_up_after=2) == 2
+        assert outbox.deliver_due(give_up_after=2) == 2
+    assert sorted(messages.values_list("attempts", flat=True)) == [2, 2, 2, 2]

@@ -302,3 +302,9 @@ def test_r_enf_3_dispatch_payload_has_everything_of_000_p56(
     assert payload["act"]["document_url"].endswith(f"/api/v1/acts/{writ.act_id}/document/")
     assert [s["role"] for s in payload["writ"]["signatures"]] == ["judge", "secretary"]
     assert payload["resubmission"] is False
+
+
+def test_only_the_judge_and_the_courts_secretaries_sign(dispatched, sign, people, ais_oip):
+    writ_id = dispatched()
+    for user in (people.claimant, people.chamber):
+        assert sign(writ_id, user).status_code == 403
