@@ -5,7 +5,7 @@ chamber module this project ships, ``/api/v1/ais-oip/``). Pointing that URL at a
 is all it takes to talk to it, as long as it speaks the same contract:
 
     POST {ENFORCEMENT_API_URL}writs/
-    Authorization: Token {ENFORCEMENT_API_TOKEN}
+    Authorization: Token {ENFORCEMENT_API_TOKEN} (see ``service_token``)
     Idempotency-Key: <stable per message>
     <the R-ENF-3 payload as JSON>
 
@@ -18,6 +18,8 @@ error page). Permanent: any other 4xx (bad token, refused payload, idempotency k
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,6 +58,17 @@ class RegistrationReceipt:
         }
 
 
+def service_token() -> str:
+    """The token the court system presents to АИС ОИП: ``ENFORCEMENT_API_TOKEN``, or, when it is
+    not set, one derived from SECRET_KEY. The derived token lets a single deployment (this
+    project's own chamber module, `make run`) work without configuration, and stays secret as
+    long as SECRET_KEY does; talking to a real АИС ОИП needs the token it issued."""
+    if settings.ENFORCEMENT_API_TOKEN:
+        return settings.ENFORCEMENT_API_TOKEN
+    key = settings.SECRET_KEY.encode("utf-8")
+    return hmac.new(key, b"sotkabinet:ais-oip-service-token", hashlib.sha256).hexdigest()
+
+
 def build_session() -> requests.Session:
     """The HTTP session the client uses (tests mount adapters on it)."""
     return requests.Session()
@@ -73,7 +86,7 @@ class EnforcementClient:
         self.base_url = base_url or settings.ENFORCEMENT_API_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.token = settings.ENFORCEMENT_API_TOKEN if token is None else token
+        self.token = service_token() if token is None else token
         self.timeout = timeout
         self.session = session or build_session()
 

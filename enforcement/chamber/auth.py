@@ -1,16 +1,17 @@
 """Who may call the АИС ОИП stand-in: the court system with the shared service token
-(``settings.ENFORCEMENT_API_TOKEN``) or a service user of the chamber (an ordinary API token of
+(``settings.ENFORCEMENT_API_TOKEN``, or the one derived from SECRET_KEY when it is unset, see
+``enforcement.client.service_token``) or a service user of the chamber (an ordinary API token of
 a user holding the chamber role)."""
 
 from __future__ import annotations
 
 import hmac
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from enforcement.client import service_token
 from sotkabinet.accounts.access import has_role
 from sotkabinet.accounts.models import Role
 
@@ -38,7 +39,7 @@ class ServiceTokenAuthentication(BaseAuthentication):
     keyword = b"token"
 
     def authenticate(self, request):
-        expected = settings.ENFORCEMENT_API_TOKEN
+        expected = service_token()
         header = get_authorization_header(request).split()
         if not expected or len(header) != 2 or header[0].lower() != self.keyword:
             return None

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from enforcement.chamber.models import InboundRequest, Registration
+from enforcement.client import service_token
 from enforcement.models import OutboxMessage, Writ
 from enforcement.tests.conftest import DEBTOR_IIN
 
@@ -111,7 +112,7 @@ def test_r_enf_3_a_malformed_payload_is_400(service, db, breakage):
     assert not Registration.objects.exists()
 
 
-def test_authentication_service_token_or_chamber_user(db, client_for, make_user, settings):
+def test_authentication_service_token_or_chamber_user(db, client_for, make_user, settings, service):
     anonymous = APIClient()
     assert post(anonymous, sample_payload()).status_code == 401
     wrong = APIClient()
@@ -121,11 +122,15 @@ def test_authentication_service_token_or_chamber_user(db, client_for, make_user,
     assert post(client_for(judge), sample_payload()).status_code == 403
     chamber_service_user = make_user("chamber")
     assert post(client_for(chamber_service_user), sample_payload()).status_code == 201
-    # An empty ENFORCEMENT_API_TOKEN never matches an empty or missing token.
+    # Unset, the token is derived from SECRET_KEY: never empty, never the old one.
     settings.ENFORCEMENT_API_TOKEN = ""
     empty = APIClient()
     empty.credentials(HTTP_AUTHORIZATION="Token ")
     assert post(empty, sample_payload(), key="k2").status_code == 401
+    assert post(service, sample_payload(), key="k3").status_code == 401
+    derived = APIClient()
+    derived.credentials(HTTP_AUTHORIZATION=f"Token {service_token()}")
+    assert post(derived, sample_payload(), key="k4").status_code == 200
 
 
 def test_registration_detail_by_number(service, db):
@@ -165,3 +170,11 @@ def test_news_about_a_writ_needs_its_id_and_number_to_match(
     assert writ.status == "dispatched"
     assert writ.bailiff is None
     assert writ.enforcement_number == ""
+
+
+def test_an_unconfigured_deployment_talks_to_its_own_chamber(dispatched, ais_oip, settings):
+    """`make run` without ENFORCEMENT_API_TOKEN: both sides derive the same token."""
+    settings.ENFORCEMENT_API_TOKEN = ""
+    writ_id = dispatched()
+    assert OutboxMessage.objects.get(writ_id=writ_id).status == "delivered"
+    assert ais_oip.calls[0].headers["Authorization"] == f"Token {service_token()}"
