@@ -256,7 +256,7 @@ class ActVerification:
                     "title": act.title,
                     "date": act.date.isoformat(),
                     "case_number": act.case.number,
-                    "court": act.case.court.name,
+                    "court_name": act.case.court.name,
                 }
             )
         return answer

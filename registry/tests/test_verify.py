@@ -114,7 +114,7 @@ def test_closed_case_shows_only_hash_and_verdict(client, closed_act):
     body = verify(client, closed_act, **JSON).json()
     assert body["valid"] is True
     assert body["document_sha256"] == closed_act.sha256
-    for hidden in ("title", "case_number", "court", "date"):
+    for hidden in ("title", "case_number", "court_name", "date"):
         assert hidden not in body
     serialized = str(body)
     assert closed_act.title not in serialized
