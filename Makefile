@@ -9,7 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO ?= 1
 export DATA_DIR DEMO
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libmagic1
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libmagic1 gettext
+# Browser tests only (make e2e): Debian's Chromium, driven by Playwright for Python.
+E2E_APT_PACKAGES := chromium fonts-dejavu-core
 
 .PHONY: install run test lint format e2e worker beat web clean check-deploy
 
@@ -32,7 +34,14 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	touch $@
 
-install: $(VENV)/.installed static/vendor/.installed
+# Translations (kk default, ru, en): the .mo files are built here, never committed.
+locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
+	@command -v msgfmt >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext; }
+	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+	touch $@
+
+install: $(VENV)/.installed static/vendor/.installed locale/.compiled
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -40,8 +49,9 @@ run: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m sotkabinet.devserver --host $(HOST) --port $(PORT)
 
+# The browser suite (tests/e2e, marker e2e) runs in `make e2e`, not here.
 test: install
-	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadgroup
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadgroup -m "not e2e"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -55,9 +65,16 @@ check-deploy: install
 	SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=sot.example.kz DJANGO_SETTINGS_MODULE=sotkabinet.settings.production \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# End-to-end tests in headless Chromium (tests/e2e). Screenshots go to artifacts/screenshots/.
 e2e: install
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@missing=""; for p in $(E2E_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	mkdir -p artifacts/screenshots
 	$(VENV)/bin/pytest -q -p no:cacheprovider -m e2e tests/e2e
 
 clean:
-	rm -rf $(VENV) var static/vendor
+	rm -rf $(VENV) var static/vendor locale/.compiled locale/*/LC_MESSAGES/*.mo

@@ -26,4 +26,5 @@ urlpatterns: list = [
     path("cabinet/notifications/", views.notifications, name="notifications"),
     path("verify/talon/<str:number>/", views.talon_verify, name="talon_verify"),
     path("", include("filings.web.extra_urls")),  # state duty, powers, sandbox gateway
+    path("", include("filings.web.wizard_urls")),  # the guided filing wizard
 ]

@@ -287,6 +287,8 @@ def attachment_delete(request, pk: int, attachment_pk: int):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The file is removed."))
+    if request.POST.get("next") == "files":  # removed from the wizard's files step
+        return redirect("web:wizard_step", pk=filing.pk, step="files")
     return redirect("web:filing_detail", pk=filing.pk)
 
 

@@ -15,6 +15,7 @@
  *   SotSigning.message(state) -> text in the page's language (kk, ru or en).
  *   SotSigning.toBase64(string) -> standard base64 of the string's UTF-8 bytes.
  *   SotSigning.attach(root): wires a [data-ecp-signin] form (the ЭЦҚ sign-in page).
+ *   SotSigning.storagePicker(container) -> chooseStorage: buttons for the storages in container.
  */
 (function (window, document) {
   'use strict';
@@ -27,8 +28,8 @@
       choose_storage: 'Кілт сақталған орынды таңдаңыз.',
       signing: 'NCALayer терезесінде кілтті таңдап, құпиясөзді енгізіңіз…',
       done: 'Қол қойылды. Тексерілуде…',
-      cancelled: 'Қол қоюдан бас тарттыңыз.',
-      not_running: 'NCALayer іске қосылмаған. Оны іске қосыңыз немесе pki.gov.kz сайтынан орнатыңыз.',
+      cancelled: 'Қол қоюдан бас тарттыңыз. Құжат жіберілген жоқ: қол қою үшін батырманы қайта басыңыз.',
+      not_running: 'NCALayer іске қосылмаған. Оны іске қосып, батырманы қайта басыңыз; бағдарлама орнатылмаса, pki.gov.kz сайтынан орнатыңыз.',
       failed: 'Қол қою сәтсіз аяқталды: ',
       install: 'NCALayer орнату (pki.gov.kz)',
       file_storage: 'Файл (PKCS#12)',
@@ -40,8 +41,8 @@
       choose_storage: 'Выберите хранилище ключа.',
       signing: 'Выберите ключ и введите пароль в окне NCALayer…',
       done: 'Подписано. Проверяем…',
-      cancelled: 'Подписание отменено.',
-      not_running: 'NCALayer не запущен. Запустите его или установите с сайта pki.gov.kz.',
+      cancelled: 'Вы отменили подписание. Документ не отправлен: чтобы подписать, нажмите кнопку ещё раз.',
+      not_running: 'NCALayer не запущен. Запустите его и нажмите кнопку ещё раз; если программа не установлена, установите её с сайта pki.gov.kz.',
       failed: 'Не удалось подписать: ',
       install: 'Установить NCALayer (pki.gov.kz)',
       file_storage: 'Файл (PKCS#12)',
@@ -53,8 +54,8 @@
       choose_storage: 'Choose where your key is stored.',
       signing: 'Choose your key and enter its password in the NCALayer window…',
       done: 'Signed. Checking…',
-      cancelled: 'You cancelled signing.',
-      not_running: 'NCALayer is not running. Start it, or install it from pki.gov.kz.',
+      cancelled: 'You cancelled signing. Nothing was sent: press the button again to sign.',
+      not_running: 'NCALayer is not running. Start it and press the button again; if it is not installed, install it from pki.gov.kz.',
       failed: 'Signing failed: ',
       install: 'Install NCALayer (pki.gov.kz)',
       file_storage: 'File (PKCS#12)',
@@ -257,6 +258,7 @@
     message: message,
     toBase64: toBase64,
     attach: attach,
+    storagePicker: storagePicker,
     INSTALL_URL: INSTALL_URL
   };
 
