@@ -10,7 +10,7 @@ from rest_framework import serializers
 from sotkabinet.accounts.identity import is_valid_identity_number
 from sotkabinet.courts.models import District
 
-from ..models import BAILIFF_STATUSES, Writ, WritCategory
+from ..models import BAILIFF_STATUSES, OutboxStatus, Writ, WritCategory
 from ..policies import is_court_side
 
 # Categories whose writ is for a sum of money (002 п.4): the amount is required.
@@ -137,7 +137,11 @@ def writ_representation(writ: Writ, user) -> dict:
             else {
                 "status": message.status,
                 "attempts": message.attempts,
-                "next_attempt_at": message.next_attempt_at.isoformat(),
+                "next_attempt_at": (
+                    message.next_attempt_at.isoformat()
+                    if message.status == OutboxStatus.PENDING
+                    else None
+                ),
                 "last_error": message.last_error or None,
                 "delivered_at": (
                     message.delivered_at.isoformat() if message.delivered_at else None
