@@ -18,6 +18,10 @@ Configurations, each in a fresh process with its own DATA_DIR and a fresh databa
 Floor: a bare Django view (no database, no middleware, no auth) that streams the same 3 uploads
 per filing to disk in chunks: filings per second of that alone, and the ratio.
 
+BENCH_SETTINGS=<module> runs everything with another settings module (on PYTHONPATH), to try a
+configuration change (say, the filesystem broker's polling_interval or SQLite's WAL journal)
+without editing the project's settings.
+
 Memory: the peak RSS of a web process (wsgiref, one request at a time) that receives one 20 MB
 upload through the real attachment endpoint, next to its RSS just before the upload, and a
 1 MB upload for comparison. Uploads stream to a temporary file, so the peak should not grow
@@ -47,7 +51,7 @@ FILES_PER_FILING = 3
 FILE_SIZE = 1 * MB
 POLL_SECONDS = 0.02
 TIMEOUT_SECONDS = 900
-SETTINGS = "sotkabinet.settings.base"
+SETTINGS = os.environ.get("BENCH_SETTINGS", "sotkabinet.settings.base")
 
 
 # --- helpers shared by the child processes --------------------------------------------------
@@ -240,8 +244,12 @@ def child_ingest(args: argparse.Namespace) -> None:
         assert files_ready(ids)
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(30)
+            worker.terminate()  # warm shutdown: finishes the task in hand
+            try:
+                worker.wait(120)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(30)
     print(json.dumps({"filings": len(ids), "seconds": elapsed, "rate": len(ids) / elapsed}))
 
 
@@ -411,7 +419,7 @@ def measure_upload_rss(size: int, env: dict) -> dict:
         child = subprocess.Popen(
             [sys.executable, __file__, "_serve_one", "--data-dir", data_dir],
             cwd=ROOT,
-            env={**env, "DATA_DIR": data_dir},
+            env={**env, "DATA_DIR": data_dir, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"},
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -445,7 +453,8 @@ def run_child(kind: str, env: dict, *extra: str) -> dict:
         result = subprocess.run(
             [sys.executable, __file__, kind, "--data-dir", data_dir, *extra],
             cwd=ROOT,
-            env={**env, "DATA_DIR": data_dir},
+            # A cache namespace of its own: a shared Redis must not carry keys between runs.
+            env={**env, "DATA_DIR": data_dir, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"},
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS * 2,
