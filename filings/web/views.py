@@ -29,6 +29,7 @@ from .. import selectors, services, tasks
 from ..models import Filing, FilingStatus, Proceeding
 from ..talon import talon_context
 from .forms import AttachmentForm, FilingForm, SignInForm, SignUpForm, SubmitForm
+from .overview import mark_read, summaries_for
 
 TALON_RETRY_AFTER_SECONDS = 2
 
@@ -157,11 +158,17 @@ def my_cases(request):
     status = request.GET.get("status") or None
     if status not in FilingStatus.values:
         status = None
-    filings = selectors.filings_visible_to(request.user, status=status)[:200]
+    filings = list(selectors.filings_visible_to(request.user, status=status)[:200])
     return render(
         request,
         "filings/my_cases.html",
-        {"filings": filings, "status": status, "statuses": FilingStatus.choices},
+        {
+            "filings": filings,
+            "summaries": summaries_for(request.user, filings),
+            "notices": list(selectors.notifications_for(request.user)[:5]),
+            "status": status,
+            "statuses": FilingStatus.choices,
+        },
     )
 
 
@@ -205,11 +212,13 @@ def filing_new(request):
 def filing_detail(request, pk: int):
     """One filing: its data, files, signature verdict, status and history (R-FIL-8)."""
     filing = _filing_for(request, pk)
-    return render(
+    response = render(
         request,
         "filings/filing_detail.html",
         _detail_context(request, filing, AttachmentForm()),
     )
+    mark_read(request.user, filing_id=filing.pk)  # seen: no longer highlighted (R-FIL-12)
+    return response
 
 
 def _detail_context(request, filing: Filing, upload_form: AttachmentForm) -> dict:
@@ -367,7 +376,9 @@ def filing_talon(request, pk: int):
 def notifications(request):
     """R-FIL-12: the notices section."""
     notices = list(selectors.notifications_for(request.user)[:200])
-    return render(request, "filings/notifications.html", {"notifications": notices})
+    response = render(request, "filings/notifications.html", {"notifications": notices})
+    mark_read(request.user)  # shown highlighted once, then read (R-FIL-12)
+    return response
 
 
 # --- public talon check ---------------------------------------------------------------------
