@@ -26,6 +26,8 @@ from sotkabinet.accounts.access import court_ids_of, has_role
 from sotkabinet.accounts.models import Role
 from sotkabinet.errors import DomainError
 
+from .chamber import inputs as chamber_inputs
+from .chamber import registry as chamber_registry
 from .chamber import selectors as chamber_selectors
 from .chamber import services as chamber
 from .chamber.models import RegistrationStatus
@@ -268,12 +270,14 @@ class BailiffProfileAdmin(ChamberAdmin):
 
     @admin.display(description=_("may receive writs"))
     def eligibility(self, profile: BailiffProfile) -> str:
-        return chamber.bailiff_eligibility(profile.user) or _("yes")
+        return chamber_registry.bailiff_eligibility(profile.user) or _("yes")
 
     def save_model(self, request, obj, form, change):
         changes = {field: form.cleaned_data[field] for field in form.changed_data}
         try:
-            chamber.bailiff_update(acting_user=request.user, bailiff=obj.user, changes=changes)
+            chamber_registry.bailiff_update(
+                acting_user=request.user, bailiff=obj.user, changes=changes
+            )
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
 
@@ -301,7 +305,7 @@ class BailiffAbsenceAdmin(ChamberAdmin):
         return _is_chamber(request)
 
     def save_model(self, request, obj, form, change):
-        chamber.bailiff_absence_record(
+        chamber_registry.bailiff_absence_record(
             acting_user=request.user,
             bailiff=obj.profile.user,
             date_from=obj.date_from,
@@ -393,7 +397,7 @@ class RegistrationAdmin(ChamberAdmin):
         """The distribution report per bailiff and category (002 п.15, п.16), as a page or CSV."""
         if not _is_chamber(request):
             return HttpResponse(status=403)
-        today = chamber.chamber_today()
+        today = chamber_inputs.chamber_today()
         form = ReportForm(
             request.GET or {"date_from": date(today.year, today.month, 1), "date_to": today}
         )

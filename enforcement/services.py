@@ -19,7 +19,6 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +34,7 @@ from sotkabinet.courts.services import calendar_for, court_today
 from sotkabinet.errors import Conflict, DomainError, Forbidden
 from sotkabinet.signatures.services import canonical_payload, require_valid_signature
 
-from . import distribution
+from . import distribution, payloads
 from .models import WRIT_TRANSITIONS, Writ, WritCategory, WritEvent, WritStatus
 from .outbox import outbox_enqueue
 from .policies import COURT_ONLY_STATUSES
@@ -53,14 +52,6 @@ def writ_link(writ: Writ) -> str:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _b64(data: bytes | memoryview | None) -> str | None:
-    return base64.b64encode(bytes(data)).decode("ascii") if data else None
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 def _lock(writ_id: int) -> Writ | None:
@@ -110,39 +101,6 @@ def _next_sequence(case: Case) -> int:
     Case.objects.select_for_update().filter(pk=case.pk).first()
     last = Writ.objects.filter(case=case).order_by("-sequence").values_list("sequence", flat=True)
     return (last.first() or 0) + 1
-
-
-def signing_document(writ: Writ) -> dict:
-    """What the judge and the secretary certify (R-ENF-2): the writ's fields and the act's hash.
-
-    API.md "Signing": the payload holds the SHA-256 of every document it covers, here the act
-    whose copy goes with the writ (000 п.52).
-    """
-    case, act = writ.case, writ.act
-    return {
-        "document": "executive_document",
-        "writ": {
-            "number": writ.number,
-            "issued_on": writ.created_at.astimezone(writ.court.tzinfo).date().isoformat(),
-            "court": {"code": writ.court.code, "name": writ.court.name},
-            "case": case.number,
-            "judge": case.judge.as_person(),
-            "category": writ.category,
-            "amount": None if writ.amount is None else f"{writ.amount:.2f}",
-            "immediate": writ.immediate,
-            "state_interest": writ.state_interest,
-            "claimant": writ.claimant,
-            "debtor": writ.debtor,
-        },
-        "act": {
-            "id": act.pk,
-            "kind": act.kind,
-            "title": act.title,
-            "date": act.date.isoformat(),
-            "legal_force_date": act.legal_force_date.isoformat() if act.legal_force_date else None,
-            "sha256": writ.act_sha256,
-        },
-    }
 
 
 @transaction.atomic
@@ -205,7 +163,7 @@ def writ_create(
         created_by=acting_user,
         created_at=timezone.now(),
     )
-    writ.signing_payload = canonical_payload(signing_document(writ)).decode("utf-8")
+    writ.signing_payload = canonical_payload(payloads.signing_document(writ)).decode("utf-8")
     writ.save()
     note = _("Issued on %(act)s.") % {"act": act.title}
     if immediate and not in_force:
@@ -271,71 +229,6 @@ def writ_sign(*, acting_user: User, writ: Writ, cms: str) -> Writ:
     return writ
 
 
-def dispatch_payload(writ: Writ, *, resubmission: bool = False) -> dict:
-    """The message to АИС ОИП (SPEC R-ENF-3, 000 п.56).
-
-    Claimant and debtor data, the case number, the judge's name, the court's name, the
-    registration details, the signed act (its SHA-256, the judge's CMS and a link to the
-    document) and the signed writ (the exact payload bytes and both CMS, base64).
-    """
-    case, act = writ.case, writ.act
-    base_url = settings.PORTAL_BASE_URL.rstrip("/")
-    return {
-        "schema": "sotkabinet.writ/1",
-        "resubmission": resubmission,
-        "writ": {
-            "id": writ.pk,
-            "number": writ.number,
-            "issued_at": _iso(writ.created_at),
-            "category": writ.category,
-            "amount": None if writ.amount is None else f"{writ.amount:.2f}",
-            "immediate": writ.immediate,
-            "state_interest": writ.state_interest,
-            "payload": base64.b64encode(writ.signing_payload_bytes).decode("ascii"),
-            "signatures": [
-                {
-                    "role": "judge",
-                    "signer": writ.judge_signer.as_person() if writ.judge_signer else None,
-                    "signed_at": _iso(writ.judge_signed_at),
-                    "cms": _b64(writ.judge_signature_cms),
-                },
-                {
-                    "role": "secretary",
-                    "signer": writ.secretary_signer.as_person() if writ.secretary_signer else None,
-                    "signed_at": _iso(writ.secretary_signed_at),
-                    "cms": _b64(writ.secretary_signature_cms),
-                },
-            ],
-            "url": f"{base_url}/api/v1/writs/{writ.pk}/",
-        },
-        "claimant": writ.claimant,
-        "debtor": writ.debtor,
-        "case": {"number": case.number, "proceeding": case.proceeding},
-        "judge": case.judge.as_person(),
-        "court": {"code": writ.court.code, "name": writ.court.name},
-        "registration": {
-            "case_number": case.number,
-            "case_registered_at": _iso(case.created_at),
-            "writ_number": writ.number,
-            "writ_issued_at": _iso(writ.created_at),
-        },
-        "act": {
-            "id": act.pk,
-            "kind": act.kind,
-            "title": act.title,
-            "date": act.date.isoformat(),
-            "legal_force_date": act.legal_force_date.isoformat() if act.legal_force_date else None,
-            "sha256": writ.act_sha256,
-            "document": writ.act_document,
-            "document_url": f"{base_url}/api/v1/acts/{act.pk}/document/",
-            "signer": act.signer.as_person() if act.signer_id else None,
-            "signed_at": _iso(act.signed_at),
-            "signing_payload": act.signature_payload or None,
-            "cms": _b64(act.signature_cms),
-        },
-    }
-
-
 def _dispatch(writ: Writ, *, actor: User | None, note: str, resubmission: bool = False) -> None:
     """Move to `dispatched` and write the outbox row in the caller's transaction (R-ENF-3)."""
     _move(writ, WritStatus.DISPATCHED, actor=actor, note=note)
@@ -345,7 +238,7 @@ def _dispatch(writ: Writ, *, actor: User | None, note: str, resubmission: bool =
     outbox_enqueue(
         writ=writ,
         topic="writ.resubmit" if resubmission else "writ.dispatch",
-        payload=dispatch_payload(writ, resubmission=resubmission),
+        payload=payloads.dispatch_payload(writ, resubmission=resubmission),
     )
     _notify_parties(
         writ,

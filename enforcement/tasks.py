@@ -12,6 +12,8 @@ import logging
 from celery import shared_task
 
 from . import outbox, services
+from .chamber import deadlines as chamber_deadlines
+from .chamber import registry as chamber_registry
 from .chamber import services as chamber
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ def chamber_distribute(registration_id: int) -> None:
 def enforcement_deadlines() -> dict:
     """Beat: flag missed deadlines of R-ENF-5 on both sides (002 п.7, п.8, п.15)."""
     flagged = {"writs": len(services.writs_flag_overdue())}
-    flagged.update(chamber.chamber_flag_overdue())
+    flagged.update(chamber_deadlines.chamber_flag_overdue())
     return flagged
 
 
@@ -48,6 +50,6 @@ def chamber_housekeeping() -> dict:
     """Beat: redistribute writs of bailiffs who became ineligible (002 п.18: an absence that
     crossed a month), then try again the writs still waiting for a bailiff."""
     return {
-        "redistributed": chamber.bailiffs_redistribute_ineligible(),
+        "redistributed": chamber_registry.bailiffs_redistribute_ineligible(),
         "distributed": chamber.registrations_distribute_waiting(),
     }

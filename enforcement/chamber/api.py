@@ -32,7 +32,7 @@ from sotkabinet.accounts.access import has_role
 from sotkabinet.accounts.models import Role, User
 from sotkabinet.errors import DomainError, Forbidden, NotFound
 
-from . import selectors, services
+from . import inputs, registry, selectors, services
 from .auth import IsEnforcementService, ServiceTokenAuthentication
 from .models import BailiffAbsence, LicenceStatus, Registration
 
@@ -153,7 +153,7 @@ def bailiff_representation(user: User) -> dict:
         "moved_out": profile.moved_out if profile else False,
         "chamber_post": profile.chamber_post if profile else "",
         "distribution_suspended": profile.distribution_suspended if profile else False,
-        "ineligible_reason": services.bailiff_eligibility(user),
+        "ineligible_reason": registry.bailiff_eligibility(user),
         "open_writs": getattr(user, "open_writs", None),
     }
 
@@ -196,7 +196,7 @@ class BailiffDetailView(APIView):
         user = bailiff_by_login(login)
         data = BailiffUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.bailiff_update(acting_user=request.user, bailiff=user, changes=data.validated_data)
+        registry.bailiff_update(acting_user=request.user, bailiff=user, changes=data.validated_data)
         return Response(bailiff_representation(selectors.bailiffs().get(pk=user.pk)))
 
 
@@ -228,7 +228,7 @@ class BailiffAbsenceView(APIView):
         data = BailiffAbsenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        absence = services.bailiff_absence_record(
+        absence = registry.bailiff_absence_record(
             acting_user=request.user,
             bailiff=user,
             date_from=values["date_from"],
@@ -365,7 +365,7 @@ class DistributionReportView(GenericAPIView):
             }
         )
         query.is_valid(raise_exception=True)
-        today = services.chamber_today()
+        today = inputs.chamber_today()
         date_from = query.validated_data.get("date_from", date(today.year, today.month, 1))
         date_to = query.validated_data.get("date_to", today)
         if date_to < date_from:

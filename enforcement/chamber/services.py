@@ -1,13 +1,14 @@
-"""The regional chamber's writes: register what the courts send, distribute it, keep the
-bailiff registry, record the bailiffs' statuses (SPEC R-ENF-3..6; 002 = order No. 652 in the
-wording of order No. 211, "п.N" = its point N).
+"""The regional chamber's writes: register what the courts send, distribute it, redistribute
+and reassign it, record the bailiffs' statuses (SPEC R-ENF-3, R-ENF-4; 002 = order No. 652 in
+the wording of order No. 211, "п.N" = its point N). The bailiff registry is in ``registry.py``,
+the deadline job in ``deadlines.py``.
 
-Decisions come from the pure engine (``enforcement/distribution.py``); this module loads its
-inputs from the tables (the eligible bailiffs with their load, the open writs the special rules
-look at), stores what it decided as a :class:`BailiffAssignment` with the rule and the reason,
-and tells the court system (``portal.py``). Distributions that may pick the same bailiffs are
-serialised by locking those bailiffs' profile rows, in id order, so the evenness of п.4 holds
-under concurrency and two distributions never deadlock.
+Decisions come from the pure engine (``enforcement/distribution.py``) fed by ``inputs.py`` (the
+eligible bailiffs with their load, the open writs the special rules look at); this module stores
+what it decided as a :class:`BailiffAssignment` with the rule and the reason, and tells the
+court system (``portal.py``). Distributions that may pick the same bailiffs are serialised by
+locking those bailiffs' profile rows, in id order, so the evenness of п.4 holds under
+concurrency and two distributions never deadlock.
 """
 
 from __future__ import annotations
@@ -15,32 +16,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement import distribution as engine
-from sotkabinet.accounts.models import Role, User
+from sotkabinet.accounts.models import User
 from sotkabinet.core.services import audit, notify
-from sotkabinet.courts.models import Court
-from sotkabinet.courts.services import calendar_for
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
 
-from . import portal
+from . import inputs, portal
 from .models import (
     OPEN_REGISTRATION_STATUSES,
     AssignmentEnd,
     AssignmentKind,
-    BailiffAbsence,
     BailiffAssignment,
-    BailiffProfile,
     InboundRequest,
     Registration,
     RegistrationStatus,
@@ -73,24 +67,6 @@ ENDING_STATUSES = {
 BAILIFF_REPORTABLE = frozenset(
     {S.REFUSED, S.RETURNED, S.BY_TERRITORY, S.ACCEPTED, S.SUSPENDED, S.COMPLETED}
 )
-# Reasons a bailiff keeps their open writs: п.17 only stops new ones.
-KEEPS_OPEN_WRITS = frozenset({"distribution_suspended"})
-
-
-def chamber_today() -> date:
-    """The chamber's working date (the project's time zone)."""
-    return timezone.localdate()
-
-
-def chamber_calendar(court_code: str = ""):
-    """The working calendar for the chamber's deadlines (R-ENF-5): the national working days
-    with the decrees' transfers; the sending court's hours when it is known here."""
-    court = Court.objects.filter(code=court_code).first() if court_code else None
-    return calendar_for(court or Court())
-
-
-def _chamber_staff() -> Iterable[User]:
-    return User.objects.filter(memberships__role=Role.CHAMBER, is_active=True).distinct()
 
 
 # -- receiving (R-ENF-3) ----------------------------------------------------------------------
@@ -138,7 +114,7 @@ def _set_deadline(registration: Registration) -> None:
     registration.distribution_deadline = engine.distribution_deadline(
         timezone.localdate(arrived),
         registration.immediate,
-        chamber_calendar(registration.court_code),
+        inputs.chamber_calendar(registration.court_code),
     )
 
 
@@ -222,127 +198,6 @@ def registration_receive(*, key: str, payload: dict) -> Receipt:
     raise Conflict("idempotency_in_progress")
 
 
-# -- the engine's inputs --------------------------------------------------------------------
-
-
-def _absent_since(profile_ids: Iterable[int], today: date) -> dict[int, date]:
-    current = BailiffAbsence.objects.filter(profile_id__in=list(profile_ids), date_from__lte=today)
-    current = current.filter(Q(date_to__isnull=True) | Q(date_to__gte=today))
-    return {
-        row["profile_id"]: row["since"]
-        for row in current.values("profile_id").annotate(since=Min("date_from"))
-    }
-
-
-def _loads(bailiff_ids: Iterable[int], year: int) -> dict[int, Counter]:
-    """Writs distributed to each bailiff this year, per category (п.4 evenness). A writ that
-    moved on by redistribution or reassignment counts for its new holder only."""
-    rows = (
-        BailiffAssignment.objects.filter(bailiff_id__in=list(bailiff_ids), assigned_at__year=year)
-        .exclude(end_reason__in=[AssignmentEnd.REDISTRIBUTED, AssignmentEnd.REASSIGNED])
-        .values("bailiff_id", "category")
-        .annotate(n=Count("id"))
-    )
-    loads: dict[int, Counter] = {}
-    for row in rows:
-        if row["category"] in engine.CATEGORIES:
-            loads.setdefault(row["bailiff_id"], Counter())[row["category"]] = row["n"]
-    return loads
-
-
-def _engine_bailiff(user: User, profile: BailiffProfile, absent_since, load) -> engine.Bailiff:
-    return engine.Bailiff(
-        id=user.pk,
-        district=user.district.code if user.district_id else "",
-        attached_districts=frozenset(district.code for district in user.attached_districts.all()),
-        licence=profile.licence_status,
-        expelled=profile.expelled,
-        absent_since=absent_since,
-        moved_out=profile.moved_out,
-        distribution_suspended=profile.distribution_suspended,
-        load=dict(load or {}),
-    )
-
-
-def _lock_profiles(user_ids: list[int]) -> dict[int, BailiffProfile]:
-    """Create missing profiles, then lock them in id order (serialises overlapping runs)."""
-    BailiffProfile.objects.bulk_create(
-        [BailiffProfile(user_id=user_id) for user_id in user_ids], ignore_conflicts=True
-    )
-    profiles = BailiffProfile.objects.select_for_update().filter(user_id__in=user_ids)
-    return {profile.user_id: profile for profile in profiles.order_by("pk")}
-
-
-def _pool(districts: set[str], extra_ids: set[int], today: date) -> list[engine.Bailiff]:
-    """The bailiffs who serve ``districts`` (registered or attached, 002 п.9), plus those a
-    special rule designates, as the engine sees them today."""
-    users = list(
-        User.objects.filter(memberships__role=Role.BAILIFF, is_active=True)
-        .filter(
-            Q(district__code__in=districts)
-            | Q(attached_districts__code__in=districts)
-            | Q(pk__in=extra_ids)
-        )
-        .distinct()
-        .select_related("district")
-        .prefetch_related("attached_districts")
-        .order_by("pk")
-    )
-    profiles = _lock_profiles([user.pk for user in users])
-    absent = _absent_since([profile.pk for profile in profiles.values()], today)
-    loads = _loads(list(profiles), today.year)
-    return [
-        _engine_bailiff(
-            user,
-            profiles[user.pk],
-            absent.get(profiles[user.pk].pk),
-            loads.get(user.pk),
-        )
-        for user in users
-    ]
-
-
-def _history(registrations: list[Registration]) -> engine.History:
-    """The open writs against these debtors: п.13 (alimony) and п.14 (same case) look here."""
-    debtors = {registration.debtor_iin_bin for registration in registrations}
-    others = (
-        Registration.objects.filter(
-            debtor_iin_bin__in=debtors,
-            status__in=OPEN_REGISTRATION_STATUSES,
-            bailiff__isnull=False,
-        )
-        .exclude(pk__in=[registration.pk for registration in registrations])
-        .order_by("distributed_at", "pk")
-    )
-    alimony: dict[str, int] = {}
-    by_case: dict[tuple[str, str], int] = {}
-    for other in others:
-        if other.category == "alimony":
-            alimony[other.debtor_iin_bin] = other.bailiff_id
-        by_case[(other.case_number, other.debtor_iin_bin)] = other.bailiff_id
-    return engine.History(alimony_bailiff_by_debtor=alimony, bailiff_by_case_debtor=by_case)
-
-
-def _to_engine(registration: Registration, *, resubmitted: bool) -> engine.WritToDistribute:
-    previous = registration.returned_by_id if resubmitted and registration.resubmitted_at else None
-    return engine.WritToDistribute(
-        id=registration.pk,
-        category=registration.category,
-        debtor_id=registration.debtor_iin_bin,
-        debtor_district=registration.debtor_district,
-        case_id=registration.case_number,
-        immediate=registration.immediate,
-        previous_bailiff_id=previous,
-        state_interest=registration.state_interest,
-    )
-
-
-def _designated(history: engine.History, *extra: int | None) -> set[int]:
-    ids = set(history.alimony_bailiff_by_debtor.values())
-    ids |= set(history.bailiff_by_case_debtor.values())
-    return ids | {bailiff_id for bailiff_id in extra if bailiff_id is not None}
-
-
 # -- storing a decision -------------------------------------------------------------------------
 
 
@@ -386,7 +241,7 @@ def _apply_decision(
         return None
 
     bailiff = User.objects.get(pk=decision.bailiff_id)
-    calendar = chamber_calendar(registration.court_code)
+    calendar = inputs.chamber_calendar(registration.court_code)
     assignment = BailiffAssignment.objects.create(
         registration=registration,
         bailiff=bailiff,
@@ -442,16 +297,16 @@ def registration_distribute(registration_id: int, *, today: date | None = None):
     Safe to run twice: only a `registered` writ is distributed. If nobody may take it
     (п.10), it stays `registered` with the reason, and the waiting-writs job tries again.
     """
-    today = today or chamber_today()
+    today = today or inputs.chamber_today()
     with transaction.atomic():
         registration = _lock_registration(pk=registration_id)
         if registration is None or registration.status != S.REGISTERED:
             return registration
-        history = _history([registration])
-        item = _to_engine(registration, resubmitted=True)
-        pool = _pool(
+        history = inputs.history([registration])
+        item = inputs.to_engine(registration, resubmitted=True)
+        pool = inputs.pool(
             {registration.debtor_district},
-            _designated(history, item.previous_bailiff_id),
+            inputs.designated(history, item.previous_bailiff_id),
             today,
         )
         decision = engine.choose_bailiff(item, pool, history, today)
@@ -485,7 +340,7 @@ def bailiff_redistribute(
     a debtor's alimony writs and a case's writs move together (п.13, п.14). The bailiff sends
     the materials back within 3 working days (``materials_deadline``).
     """
-    today = today or chamber_today()
+    today = today or inputs.chamber_today()
     with transaction.atomic():
         registrations = list(
             Registration.objects.select_for_update()
@@ -494,15 +349,15 @@ def bailiff_redistribute(
         )
         if not registrations:
             return []
-        history = _history(registrations)
-        items = [_to_engine(registration, resubmitted=False) for registration in registrations]
-        pool = _pool(
+        history = inputs.history(registrations)
+        items = [inputs.to_engine(item, resubmitted=False) for item in registrations]
+        pool = inputs.pool(
             {registration.debtor_district for registration in registrations},
-            _designated(history, bailiff.pk),
+            inputs.designated(history, bailiff.pk),
             today,
         )
         decisions = engine.redistribute(bailiff.pk, items, pool, history, today)
-        calendar = chamber_calendar()
+        calendar = inputs.chamber_calendar()
         materials_deadline = engine.case_materials_handover_deadline(today, calendar)
         for registration, decision in zip(registrations, decisions, strict=True):
             _end_current(
@@ -540,7 +395,7 @@ def registration_reassign(
     400 `reassignment_not_allowed`. The new bailiff is chosen by the same rules without the
     current one; if there is nobody, 409 `no_bailiff_available` and nothing changes.
     """
-    today = today or chamber_today()
+    today = today or inputs.chamber_today()
     if reason not in engine.REASSIGNMENT_REASONS:
         raise DomainError(
             "reassignment_not_allowed", details={"allowed": list(engine.REASSIGNMENT_REASONS)}
@@ -549,9 +404,9 @@ def registration_reassign(
     if registration.status not in OPEN_REGISTRATION_STATUSES:
         raise Conflict("conflict", details={"status": registration.status})
     current = registration.bailiff_id
-    history = _history([registration])
-    pool = _pool({registration.debtor_district}, _designated(history, current), today)
-    item = _to_engine(registration, resubmitted=False)
+    history = inputs.history([registration])
+    pool = inputs.pool({registration.debtor_district}, inputs.designated(history, current), today)
+    item = inputs.to_engine(registration, resubmitted=False)
     try:
         decision = engine.reassign(item, current, pool, history, today, reason=reason)
     except engine.ReassignmentRefused as refused:
@@ -609,182 +464,3 @@ def registration_report_status(
     audit(bailiff, "ais_oip.bailiff_status", registration, status=status, note=note)
     portal.report_bailiff_status(registration, bailiff, status, note)
     return registration
-
-
-# -- the bailiff registry (R-ENF-4: 002 п.3, п.17, п.18) -------------------------------------
-
-
-PROFILE_FIELDS = frozenset(
-    {
-        "licence_number",
-        "licence_status",
-        "expelled",
-        "moved_out",
-        "chamber_post",
-        "distribution_suspended",
-    }
-)
-
-
-def bailiff_eligibility(user: User, today: date | None = None) -> str | None:
-    """Why ``user`` may not receive writs today (the engine's reason), or None."""
-    today = today or chamber_today()
-    profile = BailiffProfile.objects.filter(user=user).first() or BailiffProfile(user=user)
-    absent = _absent_since([profile.pk], today).get(profile.pk) if profile.pk else None
-    return engine.ineligibility_reason(_engine_bailiff(user, profile, absent, None), today)
-
-
-def _exclude_if_ineligible(
-    user: User, acting_user: User | None, today: date, why: str
-) -> list[Registration]:
-    reason = bailiff_eligibility(user, today)
-    if reason is None or reason in KEEPS_OPEN_WRITS:
-        return []
-    return bailiff_redistribute(
-        bailiff=user, acting_user=acting_user, reason=f"{why}: {reason}", today=today
-    )
-
-
-@transaction.atomic
-def bailiff_update(
-    *, acting_user: User | None, bailiff: User, changes: dict, today: date | None = None
-) -> BailiffProfile:
-    """Change the chamber's record of a bailiff. If that excludes them (licence, expulsion,
-    move: п.3, п.18), their open writs are redistributed in the same transaction. The voluntary
-    suspension (п.17) needs an unpaid chamber post and only stops new writs."""
-    today = today or chamber_today()
-    unknown = set(changes) - PROFILE_FIELDS
-    if unknown:
-        raise DomainError("invalid", details={field: "unknown" for field in sorted(unknown)})
-    BailiffProfile.objects.get_or_create(user=bailiff)
-    profile = BailiffProfile.objects.select_for_update().get(user=bailiff)
-    for field, value in changes.items():
-        setattr(profile, field, value)
-    if profile.distribution_suspended and not profile.chamber_post:
-        raise DomainError("suspension_needs_post")
-    profile.save()
-    audit(acting_user, "bailiff.update", profile, **{k: str(v) for k, v in changes.items()})
-    _exclude_if_ineligible(bailiff, acting_user, today, "registry change")
-    return profile
-
-
-@transaction.atomic
-def bailiff_absence_record(
-    *,
-    acting_user: User | None,
-    bailiff: User,
-    date_from: date,
-    date_to: date | None,
-    reason: str,
-    note: str = "",
-    today: date | None = None,
-) -> BailiffAbsence:
-    """Record an absence (leave, sickness, trip). Away over a month: excluded, and the open
-    writs are redistributed (002 п.3, п.18); the daily job catches absences that cross the
-    month later."""
-    today = today or chamber_today()
-    profile, _created = BailiffProfile.objects.get_or_create(user=bailiff)
-    absence = BailiffAbsence.objects.create(
-        profile=profile,
-        date_from=date_from,
-        date_to=date_to,
-        reason=reason,
-        note=note,
-        recorded_by=acting_user,
-    )
-    audit(acting_user, "bailiff.absence", profile, date_from=str(date_from), to=str(date_to))
-    _exclude_if_ineligible(bailiff, acting_user, today, "absence")
-    return absence
-
-
-def bailiffs_redistribute_ineligible(*, today: date | None = None) -> int:
-    """The daily sweep of п.18: any bailiff who became ineligible (an absence crossed a month)
-    and still holds open writs loses them. Returns the number of writs moved."""
-    today = today or chamber_today()
-    holders = (
-        Registration.objects.filter(status__in=OPEN_REGISTRATION_STATUSES, bailiff__isnull=False)
-        .values_list("bailiff_id", flat=True)
-        .distinct()
-    )
-    moved = 0
-    for user in User.objects.filter(pk__in=list(holders)).select_related("district"):
-        moved += len(_exclude_if_ineligible(user, None, today, "daily check"))
-    return moved
-
-
-# -- deadlines (R-ENF-5) ------------------------------------------------------------------------
-
-
-def chamber_flag_overdue(*, today: date | None = None) -> dict[str, int]:
-    """Flag what missed a deadline of 002 п.7 (distribution), п.8 (handover) and п.15 (telling
-    the claimant), and notify the chamber (and the bailiff). Each is flagged once."""
-    today = today or chamber_today()
-    now = timezone.now()
-    counts = {"distribution": 0, "handover": 0, "notification": 0}
-    staff = list(_chamber_staff())
-
-    late = Registration.objects.filter(
-        status=S.REGISTERED,
-        distribution_deadline__lt=today,
-        distribution_overdue_at__isnull=True,
-    ).exclude(distribution_rule=engine.Rule.STATE_INTEREST_EXCLUDED)
-    for registration in late:
-        with transaction.atomic():
-            updated = Registration.objects.filter(
-                pk=registration.pk, distribution_overdue_at__isnull=True
-            ).update(distribution_overdue_at=now)
-            if not updated:
-                continue
-            audit(None, "ais_oip.distribution_overdue", registration)
-            for user in staff:
-                notify(
-                    user,
-                    "writ.distribution_overdue",
-                    _("%(number)s was not distributed by %(date)s (002 п.7): %(reason)s")
-                    % {
-                        "number": registration.number,
-                        "date": registration.distribution_deadline.isoformat(),
-                        "reason": registration.distribution_reason or "-",
-                    },
-                    link=portal.writ_link(registration),
-                )
-        counts["distribution"] += 1
-
-    checks = (
-        ("handover", "handed_over_at", "handover_deadline", "handover_overdue_at", "п.8"),
-        (
-            "notification",
-            "claimant_notified_at",
-            "notification_deadline",
-            "notification_overdue_at",
-            "п.15",
-        ),
-    )
-    for name, done, deadline, flag, point in checks:
-        overdue = BailiffAssignment.objects.filter(
-            ended_at__isnull=True,
-            **{f"{done}__isnull": True, f"{deadline}__lt": today, f"{flag}__isnull": True},
-        ).select_related("registration", "bailiff")
-        for assignment in overdue:
-            with transaction.atomic():
-                updated = BailiffAssignment.objects.filter(
-                    pk=assignment.pk, **{f"{flag}__isnull": True}
-                ).update(**{flag: now})
-                if not updated:
-                    continue
-                audit(None, f"ais_oip.{name}_overdue", assignment.registration)
-                text = _("%(number)s: the %(what)s deadline %(date)s (002 %(point)s) passed.") % {
-                    "number": assignment.registration.number,
-                    "what": name,
-                    "date": getattr(assignment, deadline).isoformat(),
-                    "point": point,
-                }
-                for user in [assignment.bailiff, *staff]:
-                    notify(
-                        user,
-                        f"writ.{name}_overdue",
-                        text,
-                        link=portal.writ_link(assignment.registration),
-                    )
-            counts[name] += 1
-    return counts
