@@ -1,6 +1,7 @@
 """The judge's web page for judicial acts (SPEC R-ACT-1..5), mounted at /judge/.
 
-One page lists the drafts to sign, the signed acts whose legal-force mark is due (for a chairman
+One page lists the drafts to sign, the executive documents (writs) awaiting the judge's ЭЦҚ,
+the signed acts whose legal-force mark is due (for a chairman
 also those of the court's judges who are absent today) and the judge's cases, with a form to
 place a new act. Signing happens in the browser: the page fetches the exact payload bytes from
 the API, signs them with NCALayer through static/js/signing.js (or, in DEMO mode, with the demo
@@ -10,6 +11,7 @@ so the web and the API share one code path and one set of checks.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -40,6 +42,23 @@ def _require_judge_or_chairman(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def writs_to_sign(user) -> list:
+    """Executive documents of the judge's cases awaiting the judge's ЭЦҚ (SPEC R-ENF-2).
+
+    Enforcement is a later stage: its model is read through the app registry, never imported
+    (STYLE "Which way imports run"); without the enforcement app there are none.
+    """
+    try:
+        writ_model = apps.get_model("enforcement", "Writ")
+    except LookupError:
+        return []
+    return list(
+        writ_model.objects.filter(case__judge=user, status="draft")
+        .select_related("case", "act")
+        .order_by("pk")[:100]
+    )
+
+
 @require_GET
 @login_required
 def judge_acts(request: HttpRequest) -> HttpResponse:
@@ -59,6 +78,7 @@ def judge_acts(request: HttpRequest) -> HttpResponse:
         "registry/judge_acts.html",
         {
             "to_sign": acts_to_sign(request.user),
+            "writs_to_sign": writs_to_sign(request.user),
             "legal_force_due": due,
             "cases": cases,
             "kinds": ActKind.choices,
