@@ -5,6 +5,7 @@ Production values without a safe default (SECRET_KEY, ALLOWED_HOSTS) live in `pr
 which fails at start-up when they are missing.
 """
 
+import importlib
 from pathlib import Path
 
 import environ
@@ -225,6 +226,11 @@ DEMO_PKI_DIR = DATA_DIR / "demo-pki"
 # Enforcement system (АИС ОИП) client. Defaults to the chamber module this project ships.
 ENFORCEMENT_API_URL = env("ENFORCEMENT_API_URL", default="http://127.0.0.1:8000/api/v1/ais-oip/")
 ENFORCEMENT_API_TOKEN = env("ENFORCEMENT_API_TOKEN", default="")
+# Outbox retry policy for dispatch to the enforcement system (R-ENF-3).
+ENFORCEMENT_OUTBOX_MAX_ATTEMPTS = env.int("ENFORCEMENT_OUTBOX_MAX_ATTEMPTS", default=8)
+ENFORCEMENT_OUTBOX_BASE_DELAY = env.float("ENFORCEMENT_OUTBOX_BASE_DELAY", default=30.0)
+ENFORCEMENT_OUTBOX_MAX_DELAY = env.float("ENFORCEMENT_OUTBOX_MAX_DELAY", default=3600.0)
+ENFORCEMENT_OUTBOX_LEASE = env.float("ENFORCEMENT_OUTBOX_LEASE", default=120.0)
 PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET", default="sandbox-gateway-secret")
 # The payment gateway implementation (R-FIL-5); the sandbox is served only when enabled.
 PAYMENT_GATEWAY_CLASS = env("PAYMENT_GATEWAY_CLASS", default="filings.gateway.SandboxGateway")
@@ -258,6 +264,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActKindEnum": "registry.models.ActKind",
+        "FilingKindEnum": "filings.models.FilingKind",
+        "AttachmentKindEnum": "filings.models.AttachmentKind",
+        "KeyPurposeEnum": [("sign", "sign"), ("auth", "auth")],
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -274,10 +286,7 @@ LOGGING = {
 }
 
 # Periodic jobs: each app declares BEAT_SCHEDULE in its schedule.py; merged here.
+# schedule.py modules hold plain data (no model imports), so settings can import them.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _module in ("filings.schedule", "registry.schedule", "enforcement.schedule", "archive.schedule"):
-    try:
-        CELERY_BEAT_SCHEDULE.update(__import__(_module, fromlist=["BEAT_SCHEDULE"]).BEAT_SCHEDULE)
-    except ModuleNotFoundError as _error:
-        if _error.name != _module:
-            raise
+for _app in ("filings", "registry", "enforcement", "archive"):
+    CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
