@@ -140,8 +140,12 @@ def case_history_visible_to(user: User, case: Case) -> QuerySet[CaseEvent]:
     return events.exclude(kind__in=STAFF_ONLY_EVENTS)
 
 
-def case_writs(case: Case) -> list[Any]:
-    """The case's executive documents, read without importing the enforcement app.
+# Writs still being signed stay with the court; parties see them once dispatched (R-ENF-2/3).
+UNSIGNED_WRIT_STATUSES = frozenset({"draft", "signed_by_judge"})
+
+
+def case_writs(user: User, case: Case) -> list[Any]:
+    """The case's executive documents `user` may see, read without importing the enforcement app.
 
     `apps.get_model` raises LookupError when enforcement is not installed: then there are none.
     """
@@ -149,7 +153,10 @@ def case_writs(case: Case) -> list[Any]:
         writ_model = apps.get_model("enforcement", "Writ")
     except LookupError:
         return []
-    return list(writ_model.objects.filter(case_id=case.pk).select_related("bailiff").order_by("id"))
+    writs = writ_model.objects.filter(case_id=case.pk).select_related("bailiff").order_by("id")
+    if not is_case_staff(user, case):
+        writs = writs.exclude(status__in=UNSIGNED_WRIT_STATUSES)
+    return list(writs)
 
 
 # -- the judge's worklist -------------------------------------------------------------------------

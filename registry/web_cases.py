@@ -49,7 +49,7 @@ def cabinet_case(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "acts": acts,
             "filings": list(filings_visible_to(request.user, case)),
-            "writs": case_writs(case),
+            "writs": case_writs(request.user, case),
             "events": list(case_history_visible_to(request.user, case)),
         },
     )

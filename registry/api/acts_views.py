@@ -70,7 +70,7 @@ class CaseDetailView(APIView):
                 case,
                 acts=acts_visible_to(request.user, case),
                 filings=filings_visible_to(request.user, case),
-                writs=case_writs(case),
+                writs=case_writs(request.user, case),
                 events=case_history_visible_to(request.user, case),
                 context={"request": request},
             )

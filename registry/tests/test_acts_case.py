@@ -153,10 +153,15 @@ def test_card_lists_the_case_writs_without_importing_enforcement(
         signing_payload="{}",
         created_by=judge,
     )
-    body = card(client_for(party), case).json()
+    # The judge sees the draft writ; a party sees it only once it is dispatched (R-ENF-2).
+    body = card(client_for(judge), case).json()
     assert [(item["id"], item["act"], item["status"]) for item in body["writs"]] == [
         (writ.pk, act.pk, "draft")
     ]
+    assert card(client_for(party), case).json()["writs"] == []
+    writ_model.objects.filter(pk=writ.pk).update(status="dispatched")
+    body = card(client_for(party), case).json()
+    assert [(item["id"], item["status"]) for item in body["writs"]] == [(writ.pk, "dispatched")]
 
 
 def test_case_acts_list_is_paginated(client_for, ecp, case, judge, party, tmp_path):
