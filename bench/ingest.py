@@ -536,9 +536,9 @@ def main() -> None:
         for size in (1 * MB, 20_000_000):
             report = measure_upload_rss(size, base_env)
             print(
-                f"  one {size / MB:.1f} MiB upload (HTTP {report['status']}, stored "
-                f"{report['size']} B): web process RSS {report['rss_before'] / MB:.1f} MiB "
-                f"before, peak {report['rss_peak'] / MB:.1f} MiB"
+                f"  one {size:,}-byte upload (HTTP {report['status']}, stored "
+                f"{report['size']:,} B): web process RSS {report['rss_before'] / MB:.1f} MiB "
+                f"before, peak {report['rss_peak'] / MB:.1f} MiB while receiving it"
             )
 
 
