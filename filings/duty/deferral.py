@@ -37,8 +37,11 @@ def deferral_request(
     grounds. The proof attachment (of this filing) becomes kind `deferral_proof`. One deferral
     per filing: a second request gives 409 `conflict`.
     """
+    # PostgreSQL cannot lock the nullable side of the outer join to `principal`: lock the filing.
     filing = (
-        Filing.objects.select_for_update().select_related("author", "principal").get(pk=filing.pk)
+        Filing.objects.select_for_update(of=("self",))
+        .select_related("author", "principal")
+        .get(pk=filing.pk)
     )
     if ground not in DeferralGround.values:
         raise DomainError(
