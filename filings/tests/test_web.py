@@ -183,7 +183,7 @@ def test_sign_in_is_throttled_with_clear_messages(make_user, monkeypatch):
     cache.clear()
     monkeypatch.setattr(SignInThrottle, "THROTTLE_RATES", {"sign_in": "3/min"})
     user = make_user("applicant")
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the texts are asserted in English
     wrong = client.post("/accounts/sign-in/", {"login": user.login, "password": "wrong"})
     assert wrong.status_code == 200
     assert "IIN/BIN or the password is wrong" in wrong.content.decode()
@@ -202,7 +202,7 @@ def test_sign_in_is_throttled_with_clear_messages(make_user, monkeypatch):
 
 @pytest.mark.django_db
 def test_sign_up_errors_are_shown_on_the_form():
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post(
         "/accounts/sign-up/",
         {
@@ -240,7 +240,7 @@ def test_web_upload_over_the_limit_is_413_and_nothing_is_stored(court, make_user
     """# SPEC R-DOC-3: the browser gets a 413 page with the form error; nothing is kept."""
     settings.ATTACHMENT_MAX_BYTES = 4096
     user = make_user("applicant")
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     filing_id = new_filing(client, court)
     response = upload_pdf(client, filing_id, "Үлкен", pdf_bytes(size_at_least=8192))
