@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sotkabinet.core.models import Notification
+from sotkabinet.documents.issues import MESSAGES as DOCUMENT_MESSAGES
+from sotkabinet.documents.issues import message_for
 
 from ..models import (
     Attachment,
@@ -104,8 +108,17 @@ class FilingListQuery(serializers.Serializer):
 
 
 class AttachmentErrorSerializer(serializers.Serializer):
+    """One issue of a file: the stable code and its text in the request's language (kk/ru/en,
+    from sotkabinet.documents MESSAGES; the stored English text for an unknown code)."""
+
     code = serializers.CharField()
-    message = serializers.CharField()
+    message = serializers.SerializerMethodField()
+
+    def get_message(self, issue: dict) -> str:
+        code = issue.get("code", "")
+        if code in DOCUMENT_MESSAGES:
+            return message_for(code, get_language() or settings.LANGUAGE_CODE)
+        return str(issue.get("message", code))
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
