@@ -27,12 +27,12 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sotkabinet.core.dispatch import dispatch_on_commit
 from sotkabinet.core.services import audit
 
 from .client import DeliveryError, EnforcementClient, RegistrationReceipt
@@ -85,7 +85,7 @@ def outbox_enqueue(*, writ: Writ, topic: str, payload: dict) -> OutboxMessage:
         payload=payload,
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(partial(deliver_outbox_message.delay, message.pk))
+    dispatch_on_commit(deliver_outbox_message, message.pk)
     return message
 
 
@@ -240,5 +240,5 @@ def outbox_requeue(*, acting_user, message: OutboxMessage) -> OutboxMessage:
     audit(acting_user, "outbox.requeue", message, previous=previous)
     from .tasks import deliver_outbox_message
 
-    transaction.on_commit(partial(deliver_outbox_message.delay, message.pk))
+    dispatch_on_commit(deliver_outbox_message, message.pk)
     return message

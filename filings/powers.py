@@ -24,6 +24,7 @@ import hashlib
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,6 @@ from sotkabinet.core.services import audit, notify
 from sotkabinet.errors import Conflict, DomainError
 
 from .models import PowerAttorney, PowerOfAttorney, PowerScope, PowerStatus
-from .services.common import committed
 
 # SPEC R-ECP-4: extendedKeyUsage of a legal entity's first head.
 HEAD_ROLE_OID = "1.2.398.3.3.4.1.2.1"
@@ -127,7 +127,7 @@ def _link_user(iin: str):
     return User.objects.filter(login=iin).first()
 
 
-@committed
+@transaction.atomic
 def power_create(
     *,
     acting_user,
@@ -207,7 +207,7 @@ def _validate_scan(uploaded) -> str:
     return sanitize_filename(name)
 
 
-@committed
+@transaction.atomic
 def power_attach_head_order(*, acting_user, power: PowerOfAttorney, uploaded) -> PowerOfAttorney:
     """Attach the scan of the order appointing the legal entity's head (R-FIL-10).
 
@@ -274,7 +274,7 @@ def _require_head_key(cms: str, principal) -> None:
         raise DomainError("power_not_head")
 
 
-@committed
+@transaction.atomic
 def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttorney:
     """Verify the principal's ЭЦҚ over the payload and activate the power (R-FIL-10, R-ECP-1).
 
@@ -330,7 +330,7 @@ def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttor
     return power
 
 
-@committed
+@transaction.atomic
 def power_revoke(*, acting_user, power: PowerOfAttorney) -> PowerOfAttorney:
     """The principal revokes the power; from now on it authorises nothing (R-FIL-10, R-FIL-11).
 

@@ -18,7 +18,6 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from enforcement import distribution as engine
 from sotkabinet.accounts.models import User
+from sotkabinet.core.dispatch import dispatch_on_commit
 from sotkabinet.core.services import audit, notify
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
 
@@ -162,7 +162,7 @@ def _register(payload: dict) -> tuple[Registration, bool]:
 def _distribute_after_commit(registration: Registration) -> None:
     from enforcement.tasks import chamber_distribute
 
-    transaction.on_commit(partial(chamber_distribute.delay, registration.pk))
+    dispatch_on_commit(chamber_distribute, registration.pk)
 
 
 def registration_receive(*, key: str, payload: dict) -> Receipt:

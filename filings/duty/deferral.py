@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sotkabinet.core.services import audit
@@ -16,7 +17,6 @@ from ..models import (
     Filing,
     FilingStatus,
 )
-from ..services.common import committed
 
 # --- deferral -----------------------------------------------------------------------------
 
@@ -26,7 +26,7 @@ def deferral_allowed(applicant) -> bool:
     return not (applicant.is_legal_entity and applicant.business_size == "large")
 
 
-@committed
+@transaction.atomic
 def deferral_request(
     *, acting_user, filing: Filing, ground: str, explanation: str, proof: Attachment
 ) -> Deferral:
@@ -70,7 +70,7 @@ def deferral_request(
     return deferral
 
 
-@committed
+@transaction.atomic
 def deferral_request_with_upload(
     *, acting_user, filing: Filing, ground: str, explanation: str, uploaded
 ) -> Deferral:

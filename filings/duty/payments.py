@@ -31,7 +31,6 @@ from ..models import (
     Payment,
     PaymentStatus,
 )
-from ..services.common import committed
 from .tariff import money
 
 SIGNATURE_HEADER = "X-Gateway-Signature"
@@ -61,7 +60,7 @@ def _new_reference() -> str:
     return secrets.token_hex(16)
 
 
-@committed
+@transaction.atomic
 def payment_start(*, acting_user, filing: Filing, amount: Decimal | None = None) -> Payment:
     """Start an online payment: a pending Payment and the gateway page to send the payer to.
 
@@ -128,7 +127,7 @@ def payment_callback(raw_body: bytes, signature: str | None) -> Payment:
     return _apply_callback(data)
 
 
-@committed
+@transaction.atomic
 def _apply_callback(data: dict) -> Payment:
     """Decide a pending payment from a verified notice, under the payment's row lock."""
     payment = (

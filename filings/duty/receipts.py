@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sotkabinet.core.services import audit
@@ -15,7 +16,6 @@ from ..models import (
     Payment,
     PaymentStatus,
 )
-from ..services.common import committed
 from .payments import require_payable
 
 # --- receipt check ------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def receipt_code_taken(code: str) -> bool:
     )
 
 
-@committed
+@transaction.atomic
 def receipt_upload(
     *, acting_user, filing: Filing, uploaded, code: str, title: str | None = None
 ) -> Attachment:
@@ -129,7 +129,7 @@ def _clean_receipt_code(code: str) -> str:
     return code
 
 
-@committed
+@transaction.atomic
 def receipt_mark(*, acting_user, attachment: Attachment, code: str) -> Attachment:
     """Mark an uploaded file of the filing as its bank receipt ("attach receipt", R-FIL-5).
 

@@ -5,17 +5,15 @@ writes the FilingEvent (history) and the audit row there, and sends background w
 commit (STYLE "State changes"). Status moves go through `filing_transition`, which consults the
 one table `models.FILING_TRANSITIONS`; anything else is a 409 conflict.
 
-- `common`: transitions, notices, broker-outage-safe dispatch (SPEC R-ECP-3);
+- `common`: transitions, history and notices; dispatch is the kernel's (SPEC R-ECP-3);
 - `drafts`: filing_create, attachment_add / attachment_delete, the validation verdict;
 - `submission`: the signing payload and the synchronous stage of submit;
 - `receipt`: the worker stage (received / not_received) and the stored talon.
 """
 
+from sotkabinet.core.dispatch import BROKER_ERRORS, dispatch, dispatch_on_commit
+
 from .common import (
-    BROKER_ERRORS,
-    committed,
-    dispatch,
-    dispatch_on_commit,
     filing_link,
     filing_transition,
     lock_filing,
@@ -44,7 +42,6 @@ __all__ = [
     "attachment_delete",
     "attachment_max_bytes",
     "attachment_record_validation",
-    "committed",
     "dispatch",
     "dispatch_on_commit",
     "filing_create",

@@ -1,20 +1,14 @@
-"""Plumbing every filings service shares: the transition table, history, notices, dispatch.
+"""Plumbing every filings service shares: the transition table, history and notices.
 
-Nothing is lost (SPEC R-ECP-3): a filing is a durable row before any task is queued. If the
-broker is unreachable when the transaction commits, the dispatch is logged and dropped, never
-raised; the sweeper (`tasks.filings_sweep`) re-queues whatever is still pending.
+Nothing is lost (SPEC R-ECP-3): a filing is a durable row before any task is queued, and tasks
+are queued with the kernel's broker-safe `dispatch_on_commit`; the sweeper
+(`tasks.filings_sweep`) re-queues whatever is still pending after a broker outage.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
 
-import kombu.exceptions
-import redis.exceptions
-from django.db import transaction
 from django.urls import reverse
 
 from sotkabinet.core.services import notify
@@ -23,64 +17,6 @@ from sotkabinet.errors import Conflict
 from ..models import FILING_TRANSITIONS, Filing, FilingEvent
 
 logger = logging.getLogger("filings.services")
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-# What a Celery `delay` raises when the broker cannot be reached (redis down, socket refused).
-BROKER_ERRORS: tuple[type[BaseException], ...] = (
-    kombu.exceptions.OperationalError,
-    redis.exceptions.ConnectionError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-def dispatch(task, *args: Any) -> bool:
-    """Queue `task(*args)` now; on a broker outage log and return False (the sweeper retries).
-
-    Never raises for an unreachable broker: the row the task works on is already committed, and
-    losing the message only delays the work until the next sweep (SPEC R-ECP-3).
-    """
-    try:
-        task.delay(*args)
-    except BROKER_ERRORS:
-        logger.warning(
-            "Broker unreachable: %s%r not queued; the sweeper will re-queue it",
-            getattr(task, "name", task),
-            args,
-            exc_info=True,
-        )
-        return False
-    return True
-
-
-def dispatch_on_commit(task, *args: Any) -> None:
-    """Queue `task(*args)` once the current transaction commits (STYLE "State changes")."""
-    transaction.on_commit(lambda: dispatch(task, *args))
-
-
-def committed(func: Callable[P, T]) -> Callable[P, T]:
-    """Run a service in one transaction and return its result, even if the broker fails at commit.
-
-    Kernel helpers (notify) queue their own after-commit sends without catching a broker
-    outage; that exception surfaces after the data is committed. The state change has happened,
-    so it is logged, not raised: the applicant never gets a 500 for a filing that is stored.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        result: list[T] = []
-        try:
-            with transaction.atomic():
-                result.append(func(*args, **kwargs))
-        except BROKER_ERRORS:
-            if not result:
-                raise
-            logger.warning("Broker unreachable after commit in %s", func.__name__, exc_info=True)
-        return result[0]
-
-    return wrapper
 
 
 def filing_link(filing: Filing) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sotkabinet.accounts.models import User
@@ -18,7 +19,7 @@ from sotkabinet.courts.models import Court
 from sotkabinet.errors import Conflict, DomainError
 
 from ..models import DutyStatus, Filing, FilingKind, FilingStatus, Instance, Proceeding
-from .common import committed, lock_filing
+from .common import lock_filing
 from .drafts import _case_for_supplement, _clean_annex, _clean_parties, _duty_for
 
 #: The fields a draft's owner may change before signing.
@@ -65,7 +66,7 @@ def _clean(field: str, value: Any) -> Any:
     return value
 
 
-@committed
+@transaction.atomic
 def filing_update_draft(*, acting_user: User, filing: Filing, **changes: Any) -> Filing:
     """Change fields of a draft (R-FIL-4: editable until signed); 409 not_draft afterwards.
 

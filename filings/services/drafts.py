@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sotkabinet.accounts.identity import is_valid_identity_number
 from sotkabinet.accounts.models import User
+from sotkabinet.core.dispatch import dispatch_on_commit
 from sotkabinet.core.services import audit
 from sotkabinet.courts.models import Court
 from sotkabinet.courts.services import court_today
@@ -29,7 +30,7 @@ from ..models import (
     PowerOfAttorney,
     Proceeding,
 )
-from .common import committed, dispatch_on_commit, lock_filing
+from .common import lock_filing
 
 PARTY_ROLES = ("plaintiff", "defendant", "third_party")
 
@@ -125,7 +126,7 @@ def _resolve_principal(
     return principal, power
 
 
-@committed
+@transaction.atomic
 def filing_create(
     *,
     acting_user: User,
@@ -224,7 +225,7 @@ def attachment_max_bytes(filing: Filing) -> int:
     return settings.ATTACHMENT_MAX_BYTES
 
 
-@committed
+@transaction.atomic
 def attachment_add(
     *,
     acting_user: User,
@@ -282,7 +283,7 @@ def attachment_add(
     return attachment
 
 
-@committed
+@transaction.atomic
 def attachment_delete(*, acting_user: User, attachment: Attachment) -> None:
     """Remove an attachment from a draft (R-FIL-4: editable until signing); else 409 not_draft.
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sotkabinet.core.services import audit
 
 from ..models import AttachmentStatus, Filing, FilingStatus, NotReceivedReason
-from .common import bilingual, committed, filing_transition, lock_filing, notify_applicant
+from .common import bilingual, filing_transition, lock_filing, notify_applicant
 
 _SIGNATURE_REASONS = {
     # reason code: (Kazakh, Russian)
@@ -85,7 +85,7 @@ def filing_verify_now(filing_id: int) -> Filing | None:
     return filing_decide(filing_id=filing.pk, verdict=verdict)
 
 
-@committed
+@transaction.atomic
 def filing_decide(*, filing_id: int, verdict) -> Filing | None:
     """Record the worker's verdict: `received` or `not_received` (FILING_TRANSITIONS)."""
     filing = lock_filing(filing_id)

@@ -14,11 +14,13 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sotkabinet.accounts.models import User
+from sotkabinet.core.dispatch import dispatch_on_commit
 from sotkabinet.core.services import audit
 from sotkabinet.courts.services import court_registration_deadline, court_today
 from sotkabinet.errors import Conflict, DomainError
@@ -26,8 +28,6 @@ from sotkabinet.errors import Conflict, DomainError
 from ..models import AttachmentKind, AttachmentStatus, Filing, FilingStatus
 from .common import (
     bilingual,
-    committed,
-    dispatch_on_commit,
     filing_transition,
     lock_filing,
     notify_applicant,
@@ -122,7 +122,7 @@ def talon_number(filing: Filing, at: datetime) -> str:
     return f"{local:%Y%m%d}-{filing.pk:06d}-{tail}"
 
 
-@committed
+@transaction.atomic
 def filing_submit(*, acting_user: User, filing: Filing, cms: str | bytes) -> Filing:
     """Sign and send a draft: the synchronous stage of API.md "Submit" (R-FIL-4, R-FIL-11).
 

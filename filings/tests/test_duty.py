@@ -314,8 +314,10 @@ def test_sandbox_decline_leaves_duty_missing(filing, applicant):  # SPEC R-FIL-5
     assert not filing.attachments.exists()
 
 
-@override_settings(DEMO=False, DEBUG=False)
 def test_sandbox_page_is_off_outside_demo(filing, applicant, settings):  # no free "paid"
+    # The `settings` fixture restores these; mixing it with @override_settings leaked DEMO=False.
+    settings.DEMO = False
+    settings.DEBUG = False
     settings.PAYMENT_GATEWAY_SANDBOX = False
     payment = duty.payment_start(acting_user=applicant, filing=filing)
     assert Client().get(f"/sandbox-gateway/pay/{payment.reference}/").status_code == 404

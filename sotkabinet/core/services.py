@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
 
-from django.db import transaction
 from django.db.models import Model
 
+from .dispatch import dispatch_on_commit
 from .middleware import current_request_context
 from .models import AuditLog, Notification
 
@@ -47,5 +46,5 @@ def notify(
     notification = Notification.objects.create(
         user=user, kind=kind, text=text, link=link, filing_id=filing_id, case_id=case_id
     )
-    transaction.on_commit(partial(deliver_notification.delay, notification.pk))
+    dispatch_on_commit(deliver_notification, notification.pk)
     return notification

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -48,3 +49,20 @@ def deliver_notification(notification_id: int) -> None:
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
+def notifications_sweep() -> int:
+    """Re-queue notices whose delivery was never queued (the broker was down at commit).
+
+    Safe to run any time: `deliver_notification` skips a notice already delivered.
+    """
+    from .dispatch import dispatch
+
+    now = timezone.now()
+    stuck = Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lt=now - timedelta(minutes=2),
+        created_at__gt=now - timedelta(days=7),
+    ).values_list("pk", flat=True)[:500]
+    return sum(dispatch(deliver_notification, pk) for pk in stuck)

@@ -292,5 +292,5 @@ LOGGING = {
 # Periodic jobs: each app declares BEAT_SCHEDULE in its schedule.py; merged here.
 # schedule.py modules hold plain data (no model imports), so settings can import them.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _app in ("filings", "registry", "enforcement", "archive"):
+for _app in ("sotkabinet.core", "filings", "registry", "enforcement", "archive"):
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
