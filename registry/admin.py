@@ -127,20 +127,21 @@ def deadline_badge_html(filing, now=None) -> str:
 class IncomingFilingAdmin(admin.ModelAdmin):
     """The registration queue and card (R-REG-1, R-REG-3)."""
 
+    # The deadline badge comes right after the number: the queue is read by deadline (R-REG-3).
     list_display = [
-        "number",
-        "short_title",
-        "court",
-        "applicant_display",
-        "proceeding",
-        "kind",
-        "submitted_local",
+        "talon_number",
         "deadline_badge",
-        "duty_status",
+        "short_title",
+        "applicant_display",
+        "kind_display",
+        "court_code",
+        "submitted_local",
+        "duty_display",
         "duplicate_flag",
-        "status",
+        "status_display",
     ]
-    list_display_links = ["number", "short_title"]
+    # One click on the number or the title opens the registration card.
+    list_display_links = ["talon_number", "short_title"]
     list_filter = [QueueFilter, "proceeding", "kind", "duty_status"]
     search_fields = ["number", "title", "author__login", "author__full_name", "principal__login"]
     list_select_related = ["court", "author", "principal"]
@@ -190,6 +191,27 @@ class IncomingFilingAdmin(admin.ModelAdmin):
         return actions
 
     # -- list columns ---------------------------------------------------------------------
+
+    @admin.display(description=_("Talon No."), ordering="number")
+    def talon_number(self, filing) -> str:
+        return filing.number
+
+    @admin.display(description=_("Court"), ordering="court__code")
+    def court_code(self, filing) -> str:
+        # The code keeps the deadline column in view; the full name is the tooltip.
+        return format_html('<abbr title="{}">{}</abbr>', filing.court.name, filing.court.code)
+
+    @admin.display(description=_("Kind"), ordering="kind")
+    def kind_display(self, filing) -> str:
+        return f"{filing.get_kind_display()} ({filing.get_proceeding_display()})"
+
+    @admin.display(description=_("State duty"), ordering="duty_status")
+    def duty_display(self, filing) -> str:
+        return filing.get_duty_status_display()
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_display(self, filing) -> str:
+        return filing.get_status_display()
 
     @admin.display(description=_("title"))
     def short_title(self, filing) -> str:

@@ -123,14 +123,27 @@ def test_claim_from_sign_up_to_the_signed_decision(new_page, live, court, clerk,
     assert download.value.suggested_filename == f"talon-{filing.number}.pdf"
     shot(applicant_page, "06-filing-sent")
 
-    # 2. The clerk registers it at the desk; the applicant sees the case and the notice.
-    clerk_page = new_page()
+    # 2. The clerk registers it at the desk (queue with the deadline badge, one click to the
+    # card, attachment preview); the applicant sees the case and the notice.
+    received_by = timezone.localtime(filing.registration_deadline, court.tzinfo).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    clerk_page = new_page(width=1440)
     admin_sign_in(clerk_page, live, clerk.login)
     clerk_page.goto(f"{live}/admin/registry/incomingfiling/")
     expect(clerk_page.locator("#result_list")).to_contain_text(filing.number)
+    expect(clerk_page.locator("#result_list")).to_contain_text(received_by)
     shot(clerk_page, "07-clerk-queue")
     clerk_page.click(f"#result_list a:has-text('{filing.number}')")
     expect(clerk_page.locator("#register-form")).to_be_visible()
+    preview = clerk_page.locator("iframe.pdf-preview").first
+    clerk_page.locator("details summary").first.click()
+    expect(preview).to_be_visible()
+    assert (
+        clerk_page.request.get(live + preview.get_attribute("src"))
+        .headers["content-type"]
+        .startswith("application/pdf")
+    )
     shot(clerk_page, "08-clerk-card")
     clerk_page.click("#register-form input[type=submit]")
     filing.refresh_from_db()
