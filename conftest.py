@@ -14,12 +14,24 @@ _serial = itertools.count(1)
 
 
 def make_identity_number(prefix: str = "90010130") -> str:
-    """A fresh 12-digit ИИН/БИН with a valid control digit (tests only)."""
+    """A fresh 12-digit ИИН/БИН with a valid control digit (tests only).
+
+    `prefix` (up to 8 digits) is completed by a per-process serial to 11 digits, then the
+    official control digit is appended; serials without a valid control digit are skipped.
+    """
+    width = 11 - len(prefix)
+    if not 3 <= width <= 11 or not prefix.isdigit():
+        raise ValueError("prefix must be 0-8 digits")
     while True:
-        body = f"{prefix}{next(_serial):03d}"[:11]
+        body = f"{prefix}{next(_serial) % 10**width:0{width}d}"
         digit = control_digit(body)
         if digit is not None:
             return body + str(digit)
+
+
+def new_login(kind: str = "individual") -> str:
+    """A fresh login of that kind: an ИИН-shaped or a БИН-shaped number (tests only)."""
+    return make_identity_number("0701014" if kind == "legal_entity" else "9001013")
 
 
 @pytest.fixture
@@ -63,9 +75,7 @@ def make_user(db):
     from sotkabinet.accounts.models import User
 
     def factory(role: str = "applicant", court=None, kind: str = "individual", **fields):
-        login = fields.pop("login", None) or make_identity_number(
-            "07010140" if kind == "legal_entity" else "90010131"
-        )
+        login = fields.pop("login", None) or new_login(kind)
         fields.setdefault("full_name", f"Тест Қолданушы {login}")
         fields.setdefault("email", f"{login}@example.kz")
         user = User.objects.create_user(login, "Str0ng-Passw0rd!", kind=kind, **fields)

@@ -4,7 +4,6 @@ bailiffs, and АИС ОИП reached over HTTP through Django's test client (``ai
 from __future__ import annotations
 
 import base64
-import itertools
 import socket
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,34 +14,17 @@ import requests
 from django.test import Client
 from django.utils import timezone
 
+from conftest import make_identity_number
 from enforcement import client as client_module
-from sotkabinet.accounts.identity import control_digit
-
-_serial = itertools.count(1)
 
 
 def new_login(prefix: str = "8803035") -> str:
     """A fresh valid 12-digit ИИН/БИН for this test process."""
-    while True:
-        body = f"{prefix}{next(_serial):04d}"
-        digit = control_digit(body)
-        if digit is not None:
-            return body + str(digit)
+    return make_identity_number(prefix)
 
 
 CLAIMANT_IIN = new_login("9001014")
 DEBTOR_IIN = new_login("8505054")
-
-
-@pytest.fixture
-def make_user(make_user):
-    """The root factory with 12-digit logins (its 7-digit prefixes give 11 digits)."""
-
-    def factory(role: str = "applicant", court=None, kind: str = "individual", **fields):
-        fields.setdefault("login", new_login("0701016" if kind == "legal_entity" else "8803035"))
-        return make_user(role, court, kind, **fields)
-
-    return factory
 
 
 def closed_port_url() -> str:

@@ -6,36 +6,10 @@ commit runs on_commit callbacks (Celery is eager in tests, so a task runs when i
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sotkabinet.accounts.identity import control_digit
 from sotkabinet.documents.samples import pdf_bytes
-
-_serial = itertools.count(1)
-
-
-def new_login(kind: str = "individual") -> str:
-    """A fresh valid 12-digit ИИН (or БИН) for this test process."""
-    prefix = "0701015" if kind == "legal_entity" else "9102024"
-    while True:
-        body = f"{prefix}{next(_serial):04d}"
-        digit = control_digit(body)
-        if digit is not None:
-            return body + str(digit)
-
-
-@pytest.fixture
-def make_user(make_user):
-    """The root factory with a 12-digit login (its default prefixes give 11 digits)."""
-
-    def factory(role: str = "applicant", court=None, kind: str = "individual", **fields):
-        fields.setdefault("login", new_login(kind))
-        return make_user(role, court, kind, **fields)
-
-    return factory
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from conftest import new_login
 from filings.models import Attachment, Filing, FilingEvent, FilingStatus
 from sotkabinet.core.models import IdempotencyRecord, Notification
 from sotkabinet.documents.samples import exe_bytes, jpeg_bytes, pdf_bytes
 
-from .conftest import filing_body, new_login, pdf_file, signing_payload, upload
+from .conftest import filing_body, pdf_file, signing_payload, upload
 
 flow = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import itertools
 import json
 from datetime import date
 from decimal import Decimal
@@ -14,6 +13,7 @@ from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from conftest import new_login
 from filings import duty
 from filings.models import (
     Attachment,
@@ -28,25 +28,13 @@ from filings.models import (
     Payment,
     PaymentStatus,
 )
-from sotkabinet.accounts.identity import control_digit
 from sotkabinet.documents.samples import pdf_bytes
 from sotkabinet.documents.upload import open_blob
 from sotkabinet.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
-_serial = itertools.count(1)
 MIGRATION = importlib.import_module("filings.migrations.0002_duty_tariff_defaults")
-
-
-def new_login(kind: str = "individual") -> str:
-    """A fresh valid ИИН/БИН (12 digits, correct control digit) for this module's users."""
-    prefix = "07010150" if kind == "legal_entity" else "88030330"
-    while True:
-        body = f"{prefix}{next(_serial):03d}"
-        digit = control_digit(body)
-        if digit is not None:
-            return body + str(digit)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
 import json
 from datetime import timedelta
 
@@ -12,28 +11,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from conftest import new_login
 from filings import powers
 from filings.models import PowerOfAttorney, PowerStatus
-from sotkabinet.accounts.identity import control_digit
 from sotkabinet.documents.samples import exe_bytes, pdf_bytes
 from sotkabinet.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
 ALL_POWERS = ["file_claims", "sign_documents", "receive_acts"]
-
-
-_serial = itertools.count(1)
-
-
-def new_login(kind: str = "individual") -> str:
-    """A fresh valid ИИН/БИН (12 digits, correct control digit) for this module's users."""
-    prefix = "07010140" if kind == "legal_entity" else "88020230"
-    while True:
-        body = f"{prefix}{next(_serial):03d}"
-        digit = control_digit(body)
-        if digit is not None:
-            return body + str(digit)
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from conftest import new_login
 from filings.models import Attachment, Filing, FilingStatus
 from filings.services import filing_signing_payload
 from filings.web.views import SignInThrottle
 from sotkabinet.accounts.models import User
 from sotkabinet.documents.samples import pdf_bytes
-
-from .conftest import new_login
 
 flow = pytest.mark.django_db(transaction=True)
 PASSWORD = "Kazakh-Court-2026!"
