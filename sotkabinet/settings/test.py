@@ -3,10 +3,15 @@
 import os
 import tempfile
 
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="sotkabinet-test-"))
+# A fresh data folder per test process (each xdist worker too), inside DATA_DIR when it is set:
+# files, blobs and the archive never leak between parallel workers or runs.
+_parent = os.environ.get("DATA_DIR")
+if _parent:
+    os.makedirs(_parent, exist_ok=True)
+os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="sotkabinet-test-", dir=_parent or None)
 
-from .base import *  # noqa: F403
-from .base import env
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 # Tests assert the English source texts (the msgids) unless they ask for a language
