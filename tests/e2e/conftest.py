@@ -23,7 +23,7 @@ import pytest
 # are synchronous and safe (Django would otherwise refuse them inside a running loop).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from sotkabinet.accounts.identity import control_digit
 
@@ -44,6 +44,7 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "Str0ng-Passw0rd!"  # the root conftest's make_user password
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)  # a slow CI machine gets the same patience as actions
 
 
 def pytest_collection_modifyitems(items):
@@ -74,15 +75,6 @@ def browser() -> Browser:
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Sign-in throttles and verdict caches start empty in every scenario."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
 
 
 @pytest.fixture

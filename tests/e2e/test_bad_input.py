@@ -5,8 +5,6 @@ a good file uploads afterwards."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -81,7 +79,8 @@ def test_too_large_and_disguised_files_are_refused(new_page, live, court, make_u
 
     # Nothing broke: remove the refused file, upload a good one, the page still works.
     refused.locator("button.danger").click()
-    page.wait_for_url(re.compile(r".*/steps/files/$"))
+    expect(page.locator("#slot-1-attachments [data-status]")).to_have_count(0)
+    expect(page.locator(".messages")).to_be_visible()
     page.set_input_files("#file-0", str(good))
     expect(page.locator("#slot-0-attachments [data-status=valid]")).to_be_visible()
     assert filing.attachments.filter(status=AttachmentStatus.VALID).count() == 1

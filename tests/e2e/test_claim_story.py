@@ -145,7 +145,10 @@ def test_claim_from_sign_up_to_the_signed_decision(new_page, live, court, clerk,
         .startswith("application/pdf")
     )
     shot(clerk_page, "08-clerk-card")
-    clerk_page.click("#register-form input[type=submit]")
+    clerk_page.locator("details summary").first.click()  # close the preview again
+    expect(preview).to_be_hidden()
+    clerk_page.locator("#register-form input[type=submit]").click()
+    expect(clerk_page.locator(".messagelist")).to_be_visible()
     filing.refresh_from_db()
     assert filing.status == FilingStatus.REGISTERED and filing.case is not None
     case = filing.case

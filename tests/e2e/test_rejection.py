@@ -56,6 +56,7 @@ def test_rejection_ground_reaches_the_applicant(new_page, live, court, make_user
     clerk_page.fill("#id_comment", "Іс Орал қалалық сотына қарасты.")
     shot(clerk_page, "20-clerk-reject")
     clerk_page.click("#reject-form input[type=submit]")
+    expect(clerk_page.locator(".messagelist")).to_be_visible()
     filing.refresh_from_db()
     assert filing.status == FilingStatus.REJECTED
     assert filing.rejection_ground == RejectionGround.WRONG_COURT
