@@ -243,3 +243,17 @@ def test_demo_button_only_in_demo(browser, court, settings):
     assert response.status_code == 400
     filing.refresh_from_db()
     assert filing.status == FilingStatus.DRAFT
+
+
+def test_a_row_being_checked_polls_until_the_verdict(browser, court):
+    """The server's verdict arrives without a reload: a pending row asks htmx to poll it."""
+    filing = _answer_first_steps(browser, court)
+    url = f"/cabinet/filings/{filing.pk}/steps/files/upload/"
+    attachment_id = browser.post(url, {"title": "Шарт", "file": pdf_file("b")}).json()["id"]
+    filing.attachments.filter(pk=attachment_id).update(status="pending")
+    poll = f"/cabinet/filings/{filing.pk}/steps/files/{attachment_id}/"
+    pending = browser.get(poll).content.decode()
+    assert 'hx-trigger="every 1s"' in pending and f'hx-get="{poll}"' in pending
+    filing.attachments.filter(pk=attachment_id).update(status="valid")
+    done = browser.get(poll).content.decode()
+    assert 'data-status="valid"' in done and "hx-trigger" not in done
