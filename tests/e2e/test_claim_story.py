@@ -33,6 +33,8 @@ from .conftest import (
 
 pytestmark = pytest.mark.e2e
 
+DUTY_LINK = "main a[href$='/duty/']:not([href*='/steps/'])"  # the duty page, not the step
+
 
 @pytest.fixture
 def clerk(make_user, court):
@@ -85,6 +87,10 @@ def file_claim_in_wizard(page, live: str, court, tmp_path: Path, *, screenshots:
         shot(page, "03-wizard-files")
         check_accessibility(page, "wizard: files")
     page.click("#step-save")  # files -> duty
+    if screenshots and page.locator(DUTY_LINK).count():
+        page.click(DUTY_LINK)
+        check_accessibility(page, "state duty page")
+        page.go_back()
     page.click("#step-save")  # duty -> review
     page.wait_for_url(re.compile(r".*/steps/review/$"))
     if screenshots:
@@ -122,6 +128,7 @@ def test_claim_from_sign_up_to_the_signed_decision(new_page, live, court, clerk,
     assert talon.startswith(b"%PDF")
     assert download.value.suggested_filename == f"talon-{filing.number}.pdf"
     shot(applicant_page, "06-filing-sent")
+    check_accessibility(applicant_page, "filing page")
 
     # 2. The clerk registers it at the desk (queue with the deadline badge, one click to the
     # card, attachment preview); the applicant sees the case and the notice.
@@ -163,6 +170,7 @@ def test_claim_from_sign_up_to_the_signed_decision(new_page, live, court, clerk,
     check_accessibility(applicant_page, "my cases")
     applicant_page.goto(f"{live}/cabinet/notifications/")
     expect(applicant_page.locator(".notices li.unread").first).to_be_visible()
+    check_accessibility(applicant_page, "notifications")
 
     # 3. The judge places and signs the decision; the applicant sees and downloads it.
     judge_page = new_page()
