@@ -257,3 +257,11 @@ def test_a_row_being_checked_polls_until_the_verdict(browser, court):
     filing.attachments.filter(pk=attachment_id).update(status="valid")
     done = browser.get(poll).content.decode()
     assert 'data-status="valid"' in done and "hx-trigger" not in done
+
+
+def test_enter_in_a_row_saves_rather_than_adds_a_row(browser):
+    """The first submit button of the parties form (the one Enter uses) saves the step."""
+    html = browser.get("/cabinet/file/parties/").content.decode()
+    form = html[html.index('name="party-count"') :]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert 'name="add_row"' not in first_button
