@@ -77,6 +77,34 @@ def test_too_large_and_disguised_files_are_refused(new_page, live, court, make_u
     assert attachment.status == AttachmentStatus.INVALID
     assert attachment.errors[0]["code"] == "format_not_allowed"
 
+    # A 3 MB file that is not a real PDF, on a slow line: the progress bar moves while it is
+    # sent, then the server's verdict replaces it.
+    fake = tmp_path / "scan.pdf"
+    with fake.open("wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(3 * MB)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": MB},
+    )
+    progress = page.locator("form.upload[data-target='slot-0-attachments'] progress")
+    page.set_input_files("#file-0", str(fake))
+    expect(progress).to_be_visible()
+    page.wait_for_function(
+        "el => el.value > 0 && el.value < 100", arg=progress.element_handle(), timeout=10_000
+    )
+    shot(page, "32-upload-progress")
+    expect(page.locator("#slot-0-attachments [data-status=invalid]")).to_be_visible()
+    expect(progress).to_be_hidden()
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.locator("#slot-0-attachments button.danger").click()
+    expect(page.locator("#slot-0-attachments [data-status]")).to_have_count(0)
+
     # Nothing broke: remove the refused file, upload a good one, the page still works.
     refused.locator("button.danger").click()
     expect(page.locator("#slot-1-attachments [data-status]")).to_have_count(0)
