@@ -109,6 +109,17 @@ BADGE = (
 )
 
 
+def titled_filter(filter_class: type, title) -> type:
+    """`filter_class` with a translated title (the model fields carry no verbose_name)."""
+
+    class TitledFilter(filter_class):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return TitledFilter
+
+
 def deadline_badge_html(filing, now=None) -> str:
     """Red for overdue, amber within two working hours of the deadline (R-REG-3)."""
     if filing.registration_deadline is None:
@@ -142,7 +153,12 @@ class IncomingFilingAdmin(admin.ModelAdmin):
     ]
     # One click on the number or the title opens the registration card.
     list_display_links = ["talon_number", "short_title"]
-    list_filter = [QueueFilter, "proceeding", "kind", "duty_status"]
+    list_filter = [
+        QueueFilter,
+        ("proceeding", titled_filter(admin.ChoicesFieldListFilter, _("Proceeding"))),
+        ("kind", titled_filter(admin.ChoicesFieldListFilter, _("Kind"))),
+        ("duty_status", titled_filter(admin.ChoicesFieldListFilter, _("State duty"))),
+    ]
     search_fields = ["number", "title", "author__login", "author__full_name", "principal__login"]
     list_select_related = ["court", "author", "principal"]
     list_per_page = 50
