@@ -75,6 +75,9 @@ class FakeNCALayer:
         self.signer = signer
         self.tls = self_signed_tls(directory)
         self.mode = "sign"
+        #: When set by the test, a sign request waits for `release` (to observe "signing").
+        self.hold = False
+        self.release = threading.Event()
         self.requests: list[dict] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -117,6 +120,8 @@ class FakeNCALayer:
     async def _answer(self, request: dict) -> dict:
         module, method = request.get("module"), request.get("method")
         if module == "kz.gov.pki.knca.basics" and method == "sign":
+            if self.hold:
+                await asyncio.to_thread(self.release.wait, 15)
             if self.mode == "cancel":
                 return {"status": True, "body": {}}
             args = request["args"]

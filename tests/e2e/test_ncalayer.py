@@ -56,10 +56,17 @@ def test_ncalayer_states_cancel_and_signature(new_page, live, court, make_user, 
         filing = Filing.objects.get(author=applicant)
         assert filing.status == FilingStatus.DRAFT
 
-        # Now it signs: the page posts the CMS and the filing is received.
+        # Now it signs: "signing" while NCALayer's window is open, then the page posts the CMS
+        # and the filing is received.
         layer.mode = "sign"
+        layer.hold = True
         page.click("#sign-ncalayer")
+        expect(status).to_have_attribute("data-state", "choose_storage")
         page.click("#ecp-storages button")
+        expect(status).to_have_attribute("data-state", "signing")
+        expect(page.locator("#sign-ncalayer")).to_be_disabled()
+        shot(page, "42-ncalayer-signing")
+        layer.release.set()
         page.wait_for_url(re.compile(rf".*/cabinet/filings/{filing.pk}/$"))
         sign_requests = [r for r in layer.requests if r.get("method") == "sign"]
         assert len(sign_requests) == 2
@@ -69,4 +76,4 @@ def test_ncalayer_states_cancel_and_signature(new_page, live, court, make_user, 
     assert filing.status == FilingStatus.RECEIVED, (filing.status, filing.signature_verdict)
     assert filing.signature_verdict["valid"] is True
     assert filing.signer_iin == applicant.login
-    shot(page, "42-ncalayer-signed")
+    shot(page, "43-ncalayer-signed")
