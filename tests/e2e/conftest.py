@@ -18,14 +18,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-# are synchronous and safe (Django would otherwise refuse them inside a running loop).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from sotkabinet.accounts.identity import control_digit
+from conftest import make_identity_number
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -53,22 +48,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-_serial = iter(range(1, 10_000))
-
-
 def new_iin(prefix: str = "8805153") -> str:
     """A fresh 12-digit ИИН with a valid control digit."""
-    while True:
-        body = f"{prefix}{next(_serial):04d}"
-        digit = control_digit(body)
-        if digit is not None:
-            return body + str(digit)
+    return make_identity_number(prefix)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Browser:
     """One Chromium for the session. Playwright gives each launch a fresh, empty profile
-    directory (its own --user-data-dir), and each test a fresh context."""
+    directory (its own --user-data-dir), and each test a fresh context.
+
+    Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are
+    synchronous and safe, so Django's async guard is lifted for the e2e session only (set here,
+    not at import, so the rest of the suite keeps the guard).
+    """
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

@@ -89,7 +89,8 @@ def test_verdict_cache_keyed_by_trust_version(ecp, make_user, monkeypatch):
     assert services.verify_signature(cms, data=PAYLOAD, at=at).valid
     assert services.verify_signature(cms, data=PAYLOAD, at=at).valid
     assert len(calls) == 1
-    ecp.revoke(user)
+    # Revoked before `at` (a CRL keeps whole seconds: "now" could fall after `at`).
+    ecp.revoke(user, at=at - timedelta(minutes=1))
     assert services.verify_signature(cms, data=PAYLOAD, at=at).reason == "revoked"
     assert len(calls) == 2
 
