@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sotkabinet.accounts.access import can
-from sotkabinet.documents.upload import limited_upload, open_blob, upload_too_large
+from sotkabinet.documents.upload import limited_upload, open_blob, posted_file
 from sotkabinet.errors import DomainError
 
 from .. import duty as duty_services
@@ -107,12 +107,8 @@ def duty_receipt(request, pk: int):
     filing = _filing(request, pk, "edit")
     if request.method != "POST":
         return redirect("web:filing_duty", pk=pk)
-    if upload_too_large(request):
-        messages.error(request, _("The file is too large."))
-        return redirect("web:filing_duty", pk=pk)
-    uploaded = request.FILES.get("file")
+    uploaded = posted_file(request, "file", _("Choose the scan of the receipt."))
     if uploaded is None:
-        messages.error(request, _("Choose the scan of the receipt."))
         return redirect("web:filing_duty", pk=pk)
     try:
         duty_services.receipt_upload(
@@ -135,12 +131,8 @@ def duty_deferral(request, pk: int):
     filing = _filing(request, pk, "edit")
     if request.method != "POST":
         return redirect("web:filing_duty", pk=pk)
-    if upload_too_large(request):
-        messages.error(request, _("The file is too large."))
-        return redirect("web:filing_duty", pk=pk)
-    uploaded = request.FILES.get("proof")
+    uploaded = posted_file(request, "proof", _("Attach the proof."))
     if uploaded is None:
-        messages.error(request, _("Attach the proof."))
         return redirect("web:filing_duty", pk=pk)
     try:
         duty_services.deferral_request_with_upload(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sotkabinet.accounts.access import can
-from sotkabinet.documents.upload import limited_upload, upload_too_large
+from sotkabinet.documents.upload import limited_upload, posted_file
 from sotkabinet.errors import DomainError
 
 from .. import powers as power_services
@@ -144,12 +144,8 @@ def power_head_order(request, pk: int):
     power = _power(request, pk, "edit")
     if request.method != "POST":
         return redirect("web:power_detail", pk=pk)
-    if upload_too_large(request):
-        messages.error(request, _("The file is too large."))
-        return redirect("web:power_detail", pk=pk)
-    uploaded = request.FILES.get("file")
+    uploaded = posted_file(request, "file", _("Choose the scan of the order."))
     if uploaded is None:
-        messages.error(request, _("Choose the scan of the order."))
         return redirect("web:power_detail", pk=pk)
     try:
         power_services.power_attach_head_order(

@@ -339,3 +339,21 @@ def open_blob(name: str) -> File:
     if not match or match.group(3)[:2] != match.group(1) or match.group(3)[2:4] != match.group(2):
         raise ValueError(f"not a blob name: {name!r}")
     return default_storage.open(name, "rb")
+
+
+def posted_file(request: HttpRequest, field: str, missing_message: str):
+    """The file a web form posted in `field`, or None after telling the user why there is none.
+
+    For template views behind `limited_upload`: an upload stopped at the size limit, or a form
+    sent without a file, becomes a flash message; the caller redirects back to its page.
+    """
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    if upload_too_large(request):
+        messages.error(request, _("The file is too large."))
+        return None
+    uploaded = request.FILES.get(field)
+    if uploaded is None:
+        messages.error(request, missing_message)
+    return uploaded
