@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
@@ -139,6 +140,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        # A JSON or form body over DATA_UPLOAD_MAX_MEMORY_SIZE: an answer, never a 500 (API.md 413).
+        return Response(envelope("too_large", MESSAGES["too_large"]), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        return Response(envelope("malformed_request", MESSAGES["malformed_request"]), status=400)
     if isinstance(exc, Http404):
         return Response(envelope("not_found", MESSAGES["not_found"]), status=404)
     if isinstance(exc, DjangoPermissionDenied):
