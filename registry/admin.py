@@ -134,8 +134,30 @@ def deadline_badge_html(filing, now=None) -> str:
     return format_html("<span>{}</span>", text)
 
 
+class CourtDeskReadOnly:
+    """Desk screens: seen by the desk's people for their own courts, changed only by services."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _may_use_desk(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not _may_use_desk(request):
+            return False
+        court_ids = _desk_court_ids(request)
+        return obj is None or court_ids is None or obj.court_id in court_ids
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(IncomingFiling)
-class IncomingFilingAdmin(admin.ModelAdmin):
+class IncomingFilingAdmin(CourtDeskReadOnly, admin.ModelAdmin):
     """The registration queue and card (R-REG-1, R-REG-3)."""
 
     # The deadline badge comes right after the number: the queue is read by deadline (R-REG-3).
@@ -181,24 +203,6 @@ class IncomingFilingAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["registration_deadline", "received_at", "id"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _may_use_desk(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        if not _may_use_desk(request):
-            return False
-        court_ids = _desk_court_ids(request)
-        return obj is None or court_ids is None or obj.court_id in court_ids
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest):
         actions = super().get_actions(request)
@@ -490,7 +494,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CourtDeskReadOnly, admin.ModelAdmin):
     """Cases of the clerk's courts, read-only: numbering and distribution are the services' job."""
 
     list_display = [
@@ -528,24 +532,6 @@ class CaseAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         court_ids = _desk_court_ids(request)
         return queryset if court_ids is None else queryset.filter(court_id__in=court_ids)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _may_use_desk(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        if not _may_use_desk(request):
-            return False
-        court_ids = _desk_court_ids(request)
-        return obj is None or court_ids is None or obj.court_id in court_ids
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(JudgeProfile)
