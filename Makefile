@@ -13,15 +13,20 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 # Browser tests only (make e2e): Debian's Chromium, driven by Playwright for Python.
 E2E_APT_PACKAGES := chromium fonts-dejavu-core
 
+# Install the Debian packages of $(1) that are missing (apt only when needed; sudo when not root).
+define apt_ensure
+@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  echo "Installing Debian packages:$$missing"; \
+  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+fi
+endef
+
 .PHONY: install run test lint format e2e worker beat web clean check-deploy
 
 $(VENV)/.installed: pyproject.toml
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_ensure,$(APT_PACKAGES))
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
@@ -67,12 +72,7 @@ check-deploy: install
 
 # End-to-end tests in headless Chromium (tests/e2e). Screenshots go to artifacts/screenshots/.
 e2e: install
-	@missing=""; for p in $(E2E_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_ensure,$(E2E_APT_PACKAGES))
 	mkdir -p artifacts/screenshots
 	$(VENV)/bin/pytest -q -p no:cacheprovider -m e2e tests/e2e
 
