@@ -85,6 +85,7 @@ class SignInNonce(models.Model):
 
     class Meta:
         verbose_name = _("sign-in challenge")
+        verbose_name_plural = _("sign-in challenges")
 
     def __str__(self) -> str:
         return f"{self.value[:8]}… until {self.expires_at:%H:%M:%S}"

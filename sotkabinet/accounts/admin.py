@@ -1,0 +1,48 @@
+"""Users, their roles and court membership, for the portal administrators."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("role", "court")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts by ИИН/БИН. Passwords are set with the admin's password form, never shown."""
+
+    inlines = [MembershipInline]
+    list_display = ("login", "full_name", "kind", "email", "is_active", "is_staff")
+    list_filter = ("kind", "is_active", "is_staff", "memberships__role")
+    search_fields = ("login", "full_name", "email")
+    ordering = ("login",)
+    filter_horizontal = ("attached_districts", "groups", "user_permissions")
+    readonly_fields = ("date_joined", "last_login")
+    fieldsets = (
+        (None, {"fields": ("login", "password")}),
+        (
+            _("Person"),
+            {"fields": ("full_name", "kind", "business_size", "email", "phone")},
+        ),
+        (_("Bailiff territory"), {"fields": ("district", "attached_districts")}),
+        (
+            _("Access"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("date_joined", "last_login")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("login", "full_name", "kind", "password1", "password2"),
+            },
+        ),
+    )
