@@ -44,6 +44,8 @@ class RetentionRule(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
         ordering = ["proceeding", "category"]
         constraints = [
             models.UniqueConstraint(
@@ -95,6 +97,8 @@ class ArchiveTransfer(models.Model):
     disposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("archive transfer")
+        verbose_name_plural = _("archive transfers")
         ordering = ["-transferred_at", "-id"]
         indexes = [models.Index(fields=["retention_until"])]
 
@@ -258,8 +262,9 @@ class LedgerEntry(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ["transfer", "seq"]
-        verbose_name_plural = "ledger entries"
         constraints = [
             models.UniqueConstraint(fields=["transfer", "seq"], name="archive_ledger_transfer_seq")
         ]
@@ -296,6 +301,8 @@ class DisposalAct(models.Model):
     ledger_seq = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("disposal act")
+        verbose_name_plural = _("disposal acts")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -182,6 +182,8 @@ class Writ(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("executive document")
+        verbose_name_plural = _("executive documents")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["case", "sequence"], name="writ_case_sequence"),
@@ -250,9 +252,10 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        verbose_name = "outbox message"
 
     def __str__(self) -> str:
         return f"{self.topic} {self.idempotency_key} ({self.status})"

@@ -189,6 +189,8 @@ class Filing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["court", "status", "registration_deadline"])]
 
@@ -359,6 +361,8 @@ class DutyTariff(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("state duty tariff")
+        verbose_name_plural = _("state duty tariffs")
         ordering = ["proceeding", "kind"]
 
     def __str__(self) -> str:
@@ -372,6 +376,8 @@ class MciValue(models.Model):
     amount = models.DecimalField(max_digits=10, decimal_places=2)
 
     class Meta:
+        verbose_name = _("MCI value")
+        verbose_name_plural = _("MCI values")
         ordering = ["-year"]
 
     def __str__(self) -> str:
@@ -404,6 +410,10 @@ class Payment(models.Model):
     callback_payload = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("state duty payment")
+        verbose_name_plural = _("state duty payments")
+
     def __str__(self) -> str:
         return f"Payment {self.reference} ({self.status})"
 
@@ -426,6 +436,10 @@ class Deferral(models.Model):
     explanation = models.TextField()
     proof = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("state duty deferral")
+        verbose_name_plural = _("state duty deferrals")
 
     def __str__(self) -> str:
         return f"Deferral of {self.filing_id}: {self.ground}"

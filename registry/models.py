@@ -45,6 +45,8 @@ class JudgeProfile(models.Model):
     accepts_cases = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("judge's distribution profile")
+        verbose_name_plural = _("judges' distribution profiles")
         constraints = [
             models.UniqueConstraint(fields=["user", "court"], name="judge_profile_user_court")
         ]
@@ -80,6 +82,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -233,6 +237,8 @@ class Act(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("judicial act")
+        verbose_name_plural = _("judicial acts")
         ordering = ["date", "id"]
         constraints = [
             # SPEC R-ACT-5: the legal-force mark re-signs a signed act.

@@ -56,6 +56,8 @@ class BailiffProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("private bailiff")
+        verbose_name_plural = _("private bailiffs")
         ordering = ["user__login"]
         constraints = [
             models.CheckConstraint(
@@ -89,6 +91,8 @@ class BailiffAbsence(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("bailiff's absence")
+        verbose_name_plural = _("bailiffs' absences")
         ordering = ["-date_from"]
         constraints = [
             models.CheckConstraint(
@@ -167,6 +171,8 @@ class Registration(models.Model):
     distributed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("enforcement registration")
+        verbose_name_plural = _("enforcement registrations")
         ordering = ["-registered_at", "-id"]
         indexes = [models.Index(fields=["status", "distribution_deadline"])]
 

@@ -101,6 +101,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["login"]
 
     def __str__(self) -> str:
@@ -153,6 +155,8 @@ class Absence(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("judge's absence")
+        verbose_name_plural = _("judges' absences")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(date_to__gte=models.F("date_from")), name="absence_period_order"

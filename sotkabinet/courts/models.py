@@ -25,6 +25,8 @@ class District(models.Model):
     region = models.CharField(max_length=300)
 
     class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -55,6 +57,8 @@ class Court(models.Model):
     work_end = models.TimeField(default=time(18, 30))
 
     class Meta:
+        verbose_name = _("court")
+        verbose_name_plural = _("courts")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -81,6 +85,8 @@ class CalendarOverride(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text="The decree, e.g. its number.")
 
     class Meta:
+        verbose_name = _("calendar decree day")
+        verbose_name_plural = _("calendar decree days")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -4,14 +4,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signatures', '0001_initial'),
+        ("signatures", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='signinnonce',
-            options={'verbose_name': 'sign-in challenge', 'verbose_name_plural': 'sign-in challenges'},
+            name="signinnonce",
+            options={
+                "verbose_name": "sign-in challenge",
+                "verbose_name_plural": "sign-in challenges",
+            },
         ),
     ]
