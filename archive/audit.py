@@ -25,6 +25,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ from . import evidence as evidence_module
 from . import storage
 from .inventory import INVENTORY_PURPOSE
 from .ledger import GENESIS, Entry, verify_chain
-from .models import ArchiveItem, ArchiveTransfer, ItemKind, LedgerKind
+from .models import ArchiveItem, ArchiveTransfer, ItemKind, LedgerEntry, LedgerKind
 from .services import archivists_of, ledger_append
 
 logger = logging.getLogger(__name__)
@@ -249,6 +250,24 @@ def _record(transfer: ArchiveTransfer, report: dict, *, trigger: str, acting_use
                     link=f"/api/v1/archive/{transfer.pk}/verify/",
                     case_id=transfer.case_id,
                 )
+
+
+def least_recently_audited(limit: int) -> list[int]:
+    """Ids of the `limit` archives whose last integrity audit is oldest (never audited first).
+
+    The nightly job audits this slice, so at national volume every archive is still re-checked
+    in turn (every ceil(archives / limit) nights) without one night re-hashing everything.
+    """
+    last_audit = (
+        LedgerEntry.objects.filter(transfer=OuterRef("pk"), kind=LedgerKind.AUDIT)
+        .order_by("-seq")
+        .values("at")[:1]
+    )
+    return list(
+        ArchiveTransfer.objects.annotate(last_audit=Subquery(last_audit))
+        .order_by(F("last_audit").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def audit_archives(*, trigger: str, transfer_ids=None, acting_user=None) -> dict[str, Any]:

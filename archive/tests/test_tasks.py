@@ -8,11 +8,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from archive.models import ItemKind
+from archive.audit import least_recently_audited
+from archive.models import ItemKind, LedgerEntry, LedgerKind
 from archive.tasks import DUE_NOTICE_KIND, archive_due_sweep, archive_integrity_sweep
 from sotkabinet.core.models import Notification
 
-from .conftest import add_act, flipped_byte, make_case
+from .conftest import add_act, flipped_byte, make_case, transfer
 
 
 def test_due_cases_are_listed_for_the_secretary_once_a_week(
@@ -64,6 +65,36 @@ def test_nightly_audit_finds_and_alerts_a_break(archived, archivist):
     assert Notification.objects.filter(user=archivist, kind="archive_integrity_break").exists()
     archived.refresh_from_db()
     assert archived.last_audit_ok is False
+
+
+def test_nightly_audit_takes_the_least_recently_audited_archives_in_turn(
+    court, judge, secretary, party, ecp, settings
+):
+    """SPEC R-ARC-2 at national volume: each night audits a budgeted slice, oldest audit first,
+    so every archive comes round without one night re-hashing the whole archive."""
+    settings.ARCHIVE_AUDIT_PER_NIGHT = 2
+    now = timezone.now()
+    archives = []
+    for _ in range(3):
+        case = make_case(court, judge, secretary, party)
+        add_act(
+            case,
+            judge,
+            ecp,
+            signed_at=now - timedelta(days=70),
+            legal_force_date=(now - timedelta(days=40)).date(),
+        )
+        archives.append(transfer(case, secretary, judge, ecp).pk)
+
+    def audited_ids() -> set[int]:
+        return {entry.transfer_id for entry in LedgerEntry.objects.filter(kind=LedgerKind.AUDIT)}
+
+    assert least_recently_audited(2) == archives[:2]  # never audited: first, by id
+    assert archive_integrity_sweep() == {"audited": 2, "broken": 0}
+    assert audited_ids() == set(archives[:2])
+    assert least_recently_audited(2) == [archives[2], archives[0]]
+    assert archive_integrity_sweep() == {"audited": 2, "broken": 0}
+    assert audited_ids() == set(archives)
 
 
 def test_beat_schedule_has_the_archive_jobs():

@@ -180,6 +180,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # R-DOC-3: 20 MiB per file
 ATTACHMENT_MAX_BYTES_CRIMINAL = 10 * 1024 * 1024  # R-DOC-3 / 001 п.12: 10 MiB
 CABINET_COPY_RETENTION_DAYS = env.int("CABINET_COPY_RETENTION_DAYS", default=183)  # R-DOC-7
+# Archives re-audited per night, least recently audited first (R-ARC-2).
+ARCHIVE_AUDIT_PER_NIGHT = env.int("ARCHIVE_AUDIT_PER_NIGHT", default=2000)
 
 # Redis: Celery broker and cache when REDIS_URL is set; otherwise a filesystem broker that needs
 # no server (a real worker in a separate process) and the local-memory cache.
