@@ -82,6 +82,8 @@ class RowsForm(forms.Form):
             return 0
 
     def add_row(self, index: int) -> None:
+        """Add the fields of row `index`. Each step form (parties, annex) defines its own row;
+        RowsForm itself is never instantiated."""
         raise NotImplementedError
 
     def rows(self) -> list[list[forms.BoundField]]:
