@@ -8,7 +8,8 @@ DATA_DIR ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO ?= 1
-export DATA_DIR DEMO
+# HOST and PORT reach the settings too: PORTAL_BASE_URL and ENFORCEMENT_API_URL follow them.
+export DATA_DIR DEMO HOST PORT
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libmagic1 gettext
 # Browser tests only (make e2e): Debian's Chromium, driven by Playwright for Python.
 E2E_APT_PACKAGES := chromium fonts-dejavu-core

@@ -15,12 +15,26 @@ import sys
 import time
 
 
+def announce(host: str, port: str) -> str:
+    """The addresses `make run` uses: where it serves, and the absolute links and АИС ОИП URL the
+    settings derived from HOST/PORT (or took from PORTAL_BASE_URL / ENFORCEMENT_API_URL)."""
+    from django.conf import settings
+
+    return (
+        f"Сот кабинеті: http://{host}:{port}/  (Ctrl-C to stop)\n"
+        f"  PORTAL_BASE_URL={settings.PORTAL_BASE_URL}\n"
+        f"  ENFORCEMENT_API_URL={settings.ENFORCEMENT_API_URL}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sotkabinet.settings.dev")
+    # The children's settings derive PORTAL_BASE_URL and ENFORCEMENT_API_URL from these.
+    os.environ["HOST"], os.environ["PORT"] = args.host, str(args.port)
     python = sys.executable
     commands = {
         "web": [
@@ -67,7 +81,7 @@ def main() -> int:
         ],
     }
     processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
-    print(f"Сот кабинеті: http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)  # noqa: T201
+    print(announce(args.host, args.port), flush=True)  # noqa: T201
 
     def stop(*_args) -> None:
         for process in processes.values():

@@ -234,8 +234,25 @@ ECP_FETCH_CRL = env.bool("ECP_FETCH_CRL", default=True)
 ECP_NONCE_TTL_SECONDS = 300
 DEMO_PKI_DIR = DATA_DIR / "demo-pki"
 
+# `make run` serves on HOST:PORT (Makefile, sotkabinet/devserver.py). Absolute links
+# (PORTAL_BASE_URL) and the built-in АИС ОИП client (ENFORCEMENT_API_URL) follow them unless set.
+SERVE_HOST = env("HOST", default="127.0.0.1")
+SERVE_PORT = env.int("PORT", default=8000)
+
+
+def _local_origin(host: str, port: int) -> str:
+    """The origin a process on this machine reaches HOST:PORT at (a wildcard bind: loopback)."""
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 (a bind address, only read here)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+LOCAL_ORIGIN = _local_origin(SERVE_HOST, SERVE_PORT)
+
 # Enforcement system (АИС ОИП) client. Defaults to the chamber module this project ships.
-ENFORCEMENT_API_URL = env("ENFORCEMENT_API_URL", default="http://127.0.0.1:8000/api/v1/ais-oip/")
+ENFORCEMENT_API_URL = env("ENFORCEMENT_API_URL", default=f"{LOCAL_ORIGIN}/api/v1/ais-oip/")
 ENFORCEMENT_API_TOKEN = env("ENFORCEMENT_API_TOKEN", default="")
 # Outbox retry policy for dispatch to the enforcement system (R-ENF-3).
 ENFORCEMENT_OUTBOX_MAX_ATTEMPTS = env.int("ENFORCEMENT_OUTBOX_MAX_ATTEMPTS", default=8)
@@ -246,7 +263,7 @@ PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET", default="sandbox-gateway-
 # The payment gateway implementation (R-FIL-5); the sandbox is served only when enabled.
 PAYMENT_GATEWAY_CLASS = env("PAYMENT_GATEWAY_CLASS", default="filings.gateway.SandboxGateway")
 PAYMENT_GATEWAY_SANDBOX = env.bool("PAYMENT_GATEWAY_SANDBOX", default=DEMO)
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=LOCAL_ORIGIN)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@sotkabinet.local")
