@@ -73,12 +73,27 @@ class CertificateRevocationList(models.Model):
 
 
 class SignInNonce(models.Model):
-    """A one-time challenge for ЭЦҚ sign-in (R-FIL-1): the client signs its UTF-8 bytes.
+    """A one-time challenge for ЭЦҚ sign-in and registration (R-FIL-1): the client signs its
+    UTF-8 bytes.
 
-    Single use: `used_at` is set by a conditional update, so a replayed CMS finds it used.
+    The value names the portal, the purpose and the expiry (`signin.nonce_text`). Single use:
+    `used_at` is set by a conditional update, so a replayed CMS finds it used. A challenge asked
+    for by a web page is bound to that browser session (`session_hash`); one asked for through
+    the API has none and is refused on the web, and the other way round.
     """
 
-    value = models.CharField(max_length=64, unique=True)
+    class Purpose(models.TextChoices):
+        AUTH = "auth", _("Sign-in")
+        REGISTER = "register", _("Registration")
+
+    value = models.CharField(max_length=255, unique=True)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.AUTH)
+    session_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="SHA-256 of the browser session that asked for it; empty for the API.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
