@@ -8,6 +8,7 @@ sweeper does every minute, SPEC R-ECP-3). Nothing here changes a filing's data.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import (
@@ -51,6 +52,16 @@ class FilingAdmin(admin.ModelAdmin):
     list_select_related = ["court", "author", "principal"]
     actions = ["requeue_verification"]
     exclude = ["signature_cms"]
+
+    def get_queryset(self, request):
+        """Sent filings only: an unsent draft is private to its author and principal (issue 9,
+        README "Access"), even for operators."""
+        user = request.user
+        return (
+            super()
+            .get_queryset(request)
+            .filter(~Q(status=FilingStatus.DRAFT) | Q(author=user) | Q(principal=user))
+        )
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         return [field.name for field in Filing._meta.fields if field.name != "signature_cms"]

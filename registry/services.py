@@ -93,11 +93,15 @@ def registration_card_link(filing: Filing) -> str:
 
 
 def _require_clerk_of(acting_user: User, filing: Filing) -> None:
-    """404 for someone who may not see the filing, 403 for one who may but is not its clerk."""
+    """404 for someone who may not see the filing, 403 for one who may but is not its clerk.
+
+    The clerk of the filing's court passes even for an unsent draft, which the clerk may not
+    see: the state check then refuses it with 409 `not_received` (API.md), showing nothing."""
+    if has_role(acting_user, Role.CLERK, filing.court_id):
+        return
     if not can(acting_user, "view", filing):
         raise NotFound()
-    if not has_role(acting_user, Role.CLERK, filing.court_id):
-        raise Forbidden()
+    raise Forbidden()
 
 
 def _require_undecided(filing: Filing, target: str) -> None:

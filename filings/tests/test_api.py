@@ -291,10 +291,13 @@ def test_isolation_another_applicant_gets_404(draft_with_files, applicant, stran
 
 @pytest.mark.django_db
 def test_court_staff_see_but_cannot_change_a_filing(court, applicant, clerk, client_for):
-    """A clerk of the filing's court may know it exists: 403 on a change, not 404."""
+    """A clerk of the filing's court may know a sent filing exists: 403 on a change, not 404.
+    An unsent draft is private (issue 9): 404 to the clerk."""
     client = client_for(applicant)
     filing_id = client.post("/api/v1/filings/", filing_body(court), format="json").json()["id"]
     staff = client_for(clerk)
+    assert staff.get(f"/api/v1/filings/{filing_id}/").status_code == 404
+    Filing.objects.filter(pk=filing_id).update(status="submitted")
     assert staff.get(f"/api/v1/filings/{filing_id}/").status_code == 200
     response = staff.post(f"/api/v1/filings/{filing_id}/submit/", {"cms": "AAAA"}, format="json")
     assert response.status_code == 403

@@ -368,13 +368,19 @@ def test_callback_rejects_wrong_amount_and_unknown_reference(filing, applicant, 
     assert payment.status == PaymentStatus.PENDING
 
 
-def test_payment_access_and_idempotency(filing, applicant, make_person, court, client_for):
-    """Only the applicant pays: court staff 403, strangers 404; Idempotency-Key replays."""
+def test_payment_access_and_idempotency(
+    filing, applicant, make_person, make_filing, court, client_for
+):
+    """Only the applicant pays: court staff 403 on a sent filing and 404 on an unsent draft
+    (issue 9: drafts are private), strangers 404; Idempotency-Key replays."""
     clerk = make_person(role="clerk", court=court)
     stranger = make_person()
     url = f"/api/v1/filings/{filing.pk}/payments/"
     assert client_for(stranger).post(url, {}, format="json").status_code == 404
-    assert client_for(clerk).post(url, {}, format="json").status_code == 403
+    assert client_for(clerk).post(url, {}, format="json").status_code == 404
+    sent = make_filing(applicant, status=FilingStatus.SUBMITTED)
+    sent_url = f"/api/v1/filings/{sent.pk}/payments/"
+    assert client_for(clerk).post(sent_url, {}, format="json").status_code == 403
     api = client_for(applicant)
     first = api.post(url, {"amount": "500.00"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")
     again = api.post(url, {"amount": "500.00"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +32,7 @@ from sotkabinet.documents.upload import limited_upload, posted_file
 from sotkabinet.errors import DomainError
 
 from .. import powers as power_services
-from ..models import PowerOfAttorney, PowerScope, PowerStatus
+from ..models import FilingStatus, PowerOfAttorney, PowerScope, PowerStatus
 
 
 class PowerForm(forms.Form):
@@ -133,7 +134,10 @@ def power_detail(request, pk: int):
         "can_revoke": is_principal and status in (PowerStatus.DRAFT, PowerStatus.ACTIVE),
         "payload_b64": base64.b64encode(payload).decode() if is_principal else "",
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
-        "filings": power.filings.order_by("-created_at")[:50],
+        # Another attorney's unsent draft stays private to its author (issue 9).
+        "filings": power.filings.filter(
+            ~Q(status=FilingStatus.DRAFT) | Q(author=request.user) | Q(principal=request.user)
+        ).order_by("-created_at")[:50],
     }
     return render(request, "filings/powers/detail.html", context)
 
