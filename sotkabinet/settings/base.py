@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from sotkabinet.cache import redis_caches
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -190,13 +192,8 @@ CELERY_DATA_DIR = DATA_DIR / "queue"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="sotkabinet"),
-        }
-    }
+    # A Redis outage reads as a cache miss, never a 500 (sotkabinet/cache.py, README "Faults").
+    CACHES = redis_caches(REDIS_URL, env("CACHE_KEY_PREFIX", default="sotkabinet"))
 else:
     for sub in ("in", "processed", "control"):
         (CELERY_DATA_DIR / sub).mkdir(parents=True, exist_ok=True)

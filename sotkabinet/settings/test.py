@@ -10,6 +10,8 @@ if _parent:
     os.makedirs(_parent, exist_ok=True)
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="sotkabinet-test-", dir=_parent or None)
 
+from sotkabinet.cache import redis_caches  # noqa: E402
+
 from .base import *  # noqa: E402, F403
 from .base import env  # noqa: E402
 
@@ -31,10 +33,4 @@ REST_FRAMEWORK = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL", default=""):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": f"test-{os.getpid()}",
-        }
-    }
+    CACHES = redis_caches(env("REDIS_URL"), f"test-{os.getpid()}")
