@@ -8,11 +8,29 @@ Threat model: the zip is attacker-controlled.
   counting what really comes out (``zipfile`` stops at the declared size and the CRC then fails).
   Memory stays bounded by the chunk size whatever the file claims.
 - Nested archives (a zip inside the package) are refused: they defeat these limits and R-DOC-4
-  wants no embedded files.
-- Macros and ActiveX: macro-enabled main part types (docm, dotm, xlsm, xltm), any
-  ``vbaProject.bin``, ActiveX parts, Excel 4 macro sheets, OLE "Package" objects (embedded
-  executables) and external template/OLE/frame relationships (remote template injection) are
-  ``active_content``.
+  wants no embedded files. The one exception is an embedded Word or Excel document under
+  ``*/embeddings/``: every chart stores its data as an embedded workbook there. Such a part is
+  spooled to a temporary file while it inflates (disk, not memory) and checked with these same
+  rules, recursively, at most ``MAX_EMBED_DEPTH`` levels deep; what it holds counts for the
+  outer document. Embedded DOC/XLS compound files get the ``ole2.py`` rules.
+- Macros and ActiveX: any ``vbaProject.bin`` or vbaProject relationship, ActiveX parts, Excel 4
+  macro sheets, OLE "Package" objects (embedded executables) and external OLE/frame/subdocument
+  relationships are ``active_content``. A macro-enabled main part type (docm, xlsm...) that holds
+  none of these is accepted: what can run is decided by content, never by the type's name.
+- Remote templates: an ``attachedTemplate`` relationship to http(s), ftp or a UNC share
+  (``\\\\host\\share``, ``file://host/...``) is the known template-injection attack and is
+  ``active_content``; a local path (``file:///C:/...``, ``Normal.dotm``) fetches nothing and is
+  accepted.
+- DDE: a field whose instruction is ``DDE`` or ``DDEAUTO`` (``w:instrText`` runs between
+  ``w:fldChar`` begin/separate, or ``w:fldSimple/@w:instr``, in any part: body, headers, footers,
+  footnotes, comments, glossary) starts a program when the document opens, and so does a
+  spreadsheet ``ddeLink`` (``xl/externalLinks``): both are ``active_content``. Nested fields are
+  followed (a nested field's cached result, or a ``QUOTE`` field's character codes, count as part
+  of the outer instruction), which defeats the usual ``{ {QUOTE 68 68 69} ...}`` obfuscation.
+  We do not use oletools' ``msodde`` for this: it builds element trees of whole parts in memory
+  (no zip-bomb bounds), reports by logging/printing rather than returning a verdict, and pulls in
+  a dozen unrelated dependencies; the rule itself is a few lines on the streaming parse we do
+  anyway.
 - XML attacks: a DTD is not allowed in OPC packages, so any DOCTYPE is refused; this rules out
   entity expansion and external entities. Parsing is streaming (expat), never a tree in memory.
 - Ambiguity: duplicate entry names, absolute or ``..`` names and encrypted zip entries are refused,
@@ -25,13 +43,16 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 import struct
+import tempfile
 import xml.parsers.expat
 import zipfile
 from collections.abc import Callable
 from typing import Final
 
 from ..issues import ACTIVE_CONTENT, CORRUPT, ENCRYPTED, ValidationResult
+from .ole2 import OLE2_MAGIC, check_ole2
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +63,9 @@ MAX_RATIO: Final = 200  # inflated / compressed, judged for entries above RATIO_
 RATIO_FLOOR: Final = 1024 * 1024
 MAX_PACKAGE_XML: Final = 1024 * 1024  # [Content_Types].xml and _rels/.rels
 CHUNK: Final = 64 * 1024
+#: How deep embedded Office documents are followed (a chart's workbook is depth 1).
+MAX_EMBED_DEPTH: Final = 2
+ZIP_LOCAL_MAGIC: Final = b"PK\x03\x04"
 
 WORD_MAIN: Final = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -75,10 +99,19 @@ OFFICE_DOCUMENT_RELS: Final = frozenset(
         "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
     }
 )
-# Lower-cased fragments of content types that mean macros or controls.
-ACTIVE_CONTENT_TYPES: Final = ("macroenabled", "vbaproject", "vbadata", "activex", "macrosheet")
+# Lower-cased fragments of content types that mean macros or controls. "macroEnabled" main part
+# types are not among them: such a type permits macros, the parts themselves carry them.
+ACTIVE_CONTENT_TYPES: Final = ("vbaproject", "vbadata", "activex", "macrosheet")
 # External relationships that fetch active content when the document opens.
-ACTIVE_EXTERNAL_RELS: Final = ("/attachedtemplate", "/oleobject", "/frame", "/subdocument")
+ACTIVE_EXTERNAL_RELS: Final = ("/oleobject", "/frame", "/subdocument")
+# An attached template is active only when it is fetched from elsewhere (see _is_remote_target).
+TEMPLATE_REL_SUFFIX: Final = "/attachedtemplate"
+# Any relationship (internal or external) of these types carries macros.
+MACRO_RELS: Final = ("/vbaproject",)
+# Field instructions that run a program (DDE): "DDE", "DDEAUTO", in any case, after blanks/quotes.
+DDE_FIELD: Final = re.compile(r'^[\s"]*dde(auto)?\b', re.IGNORECASE)
+QUOTE_FIELD: Final = re.compile(r"^\s*quote\s+((?:\d+\s*)+)$", re.IGNORECASE)
+MAX_FIELD_TEXT: Final = 4096  # an instruction is short; longer text is not kept
 ARCHIVE_MAGIC: Final = (
     b"PK\x03\x04",
     b"PK\x05\x06",
@@ -97,10 +130,15 @@ class _Corrupt(Exception):
     """The package is unreadable or beyond limits; the message is the detail."""
 
 
-def check_zip_package(path: str | os.PathLike[str], result: ValidationResult) -> None:
-    """Decide docx/xlsx/unknown and fill ``result``. A zip that is no OOXML stays ``unknown``."""
+def check_zip_package(
+    path: str | os.PathLike[str], result: ValidationResult, *, depth: int = 0
+) -> None:
+    """Decide docx/xlsx/unknown and fill ``result``. A zip that is no OOXML stays ``unknown``.
+
+    ``depth`` is how deep inside other documents this package is embedded (0: the upload).
+    """
     try:
-        _check(path, result)
+        _check(path, result, depth)
     except _Corrupt as exc:
         result.error(CORRUPT, str(exc))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
@@ -108,7 +146,7 @@ def check_zip_package(path: str | os.PathLike[str], result: ValidationResult) ->
         result.error(CORRUPT, f"zip: {type(exc).__name__}")
 
 
-def _check(path: str | os.PathLike[str], result: ValidationResult) -> None:
+def _check(path: str | os.PathLike[str], result: ValidationResult, depth: int) -> None:
     entries, directory_size = _declared_directory(path)
     if entries > MAX_ENTRIES:
         raise _Corrupt(f"the zip declares {entries} entries (limit {MAX_ENTRIES})")
@@ -130,19 +168,18 @@ def _check(path: str | os.PathLike[str], result: ValidationResult) -> None:
         main_type = overrides.get(main_part) or defaults.get(_extension(main_part), "")
         if main_type not in MAIN_TYPES:
             return  # pptx, vsdx, ...: not allowed (R-DOC-1)
-        result.detected_format, macro_enabled = MAIN_TYPES[main_type]
+        # A macro-enabled type alone is no ground to refuse: the checks below find any macro.
+        result.detected_format, _macro_enabled = MAIN_TYPES[main_type]
         main_info = by_name.get(main_part.lstrip("/"))
         if main_info is None:
             raise _Corrupt(f"the main part {main_part} is missing")
-        if macro_enabled:
-            result.error(ACTIVE_CONTENT, f"macro-enabled main part ({main_type})")
         for content_type in (*defaults.values(), *overrides.values()):
             if any(marker in content_type.lower() for marker in ACTIVE_CONTENT_TYPES):
                 result.error(ACTIVE_CONTENT, f"content type {content_type}")
         for name in by_name:
             if _is_active_part_name(name):
                 result.error(ACTIVE_CONTENT, f"part {name}")
-        _inflate_all(archive, infos, main_info, result)
+        _inflate_all(archive, infos, main_info, result, depth)
 
 
 def _declared_directory(path: str | os.PathLike[str]) -> tuple[int, int]:
@@ -289,10 +326,12 @@ def _inflate_all(
     infos: list[zipfile.ZipInfo],
     main_info: zipfile.ZipInfo,
     result: ValidationResult,
+    depth: int,
 ) -> None:
     """Inflate every entry in bounded chunks.
 
-    Checks CRCs, real sizes, nested archives, OLE package objects and XML well-formedness.
+    Checks CRCs, real sizes, nested archives, OLE package objects, XML well-formedness, DDE
+    fields and links in every XML part, and embedded Word/Excel documents (recursively).
     """
     total = 0
     for info in infos:
@@ -300,32 +339,169 @@ def _inflate_all(
             continue
         name = info.filename.lower()
         parser = None
-        if info is main_info:
-            parser = _xml_parser()
-        elif name.endswith(".rels"):
+        if name.endswith(".rels"):
             parser = _xml_parser(_external_rel_checker(info.filename, result))
-        scan_package_marker = "/embeddings/" in f"/{name}"
+        elif info is main_info or name.endswith(".xml"):
+            parser = _FieldScanner(info.filename, result).parser()
+        embedded = "/embeddings/" in f"/{name}"
+        spool = None
         carry = b""
         produced = 0
-        with archive.open(info) as stream:
-            while chunk := stream.read(CHUNK):
-                if produced == 0 and chunk.startswith(ARCHIVE_MAGIC):
-                    raise _Corrupt(f"nested archive {info.filename!r}")
-                produced += len(chunk)
-                total += len(chunk)
-                if produced > info.file_size or total > MAX_TOTAL_INFLATED:
-                    raise _Corrupt(f"{info.filename!r} inflates beyond limits")
-                if parser is not None:
-                    _feed(parser, chunk, info.filename)
-                if scan_package_marker:
-                    window = carry + chunk
-                    if OLE_PACKAGE_MARKER in window:
-                        result.error(ACTIVE_CONTENT, f"embedded file object in {info.filename}")
-                    carry = window[-(len(OLE_PACKAGE_MARKER) - 1) :]
-        if produced != info.file_size:
-            raise _Corrupt(f"{info.filename!r} is shorter than declared")
-        if parser is not None:
-            _feed(parser, b"", info.filename, final=True)
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    if produced == 0:
+                        spool = _start_spool(info, chunk, embedded, depth)
+                    produced += len(chunk)
+                    total += len(chunk)
+                    if produced > info.file_size or total > MAX_TOTAL_INFLATED:
+                        raise _Corrupt(f"{info.filename!r} inflates beyond limits")
+                    if parser is not None:
+                        _feed(parser, chunk, info.filename)
+                    if spool is not None:
+                        spool.write(chunk)
+                    if embedded:
+                        window = carry + chunk
+                        if OLE_PACKAGE_MARKER in window:
+                            result.error(ACTIVE_CONTENT, f"embedded file object in {info.filename}")
+                        carry = window[-(len(OLE_PACKAGE_MARKER) - 1) :]
+            if produced != info.file_size:
+                raise _Corrupt(f"{info.filename!r} is shorter than declared")
+            if parser is not None:
+                _feed(parser, b"", info.filename, final=True)
+            if spool is not None:
+                spool.flush()
+                _check_embedded(spool.name, info.filename, result, depth)
+        finally:
+            if spool is not None:
+                spool.close()
+
+
+def _start_spool(info: zipfile.ZipInfo, first: bytes, embedded: bool, depth: int):
+    """A temporary file for an embedded Office document, None for other parts.
+
+    Archives are refused (``nested archive``) except an OOXML package or a compound file
+    under ``*/embeddings/``, which is checked with the same rules once inflated.
+    """
+    office = embedded and first.startswith((ZIP_LOCAL_MAGIC, OLE2_MAGIC))
+    if not office:
+        if first.startswith(ARCHIVE_MAGIC):
+            raise _Corrupt(f"nested archive {info.filename!r}")
+        return None
+    if depth >= MAX_EMBED_DEPTH:
+        raise _Corrupt(f"embedded documents nested more than {MAX_EMBED_DEPTH} levels deep")
+    return tempfile.NamedTemporaryFile(prefix="sotkabinet-embedded-")
+
+
+def _check_embedded(path: str, part_name: str, result: ValidationResult, depth: int) -> None:
+    """Check an embedded document with the outer rules; its findings are the outer file's."""
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    inner = ValidationResult()
+    if magic.startswith(ZIP_LOCAL_MAGIC):
+        check_zip_package(path, inner, depth=depth + 1)
+        if inner.detected_format == "unknown" and not inner.errors:
+            raise _Corrupt(f"nested archive {part_name!r}")  # a zip that is no Word/Excel
+    else:
+        check_ole2(path, inner)
+    for issue in inner.errors:
+        result.error(issue.code, f"embedded {part_name}: {issue.detail}")
+
+
+class _FieldScanner:
+    """Finds DDE in one XML part: ``w:instrText`` fields, ``w:fldSimple`` and ``ddeLink``.
+
+    Streaming: keeps only the instruction texts of the fields currently open (bounded).
+    """
+
+    def __init__(self, part_name: str, result: ValidationResult) -> None:
+        self.part_name = part_name
+        self.result = result
+        # Open fields, innermost last: [instruction, cached result, collecting instruction?]
+        self.fields: list[list] = []
+        self.in_instr = False
+        self.in_text = False
+        self.loose = ""  # instrText outside any fldChar markers
+
+    def parser(self):
+        parser = _xml_parser(self.start)
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.chars
+        return parser
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == "ddeLink":
+            self._found(f"ddeLink to {attributes.get('ddeService', '?')!r}")
+        elif tag == "fldSimple":
+            self._check(_attribute(attributes, "instr"))
+        elif tag == "fldChar":
+            kind = _attribute(attributes, "fldCharType")
+            if kind == "begin":
+                self.fields.append(["", "", True])
+            elif kind == "separate" and self.fields:
+                self.fields[-1][2] = False
+                self._check(self.fields[-1][0])
+            elif kind == "end" and self.fields:
+                instruction, cached, collecting = self.fields.pop()
+                if collecting:
+                    self._check(instruction)
+                value = cached or _quote_value(instruction)
+                if self.fields and self.fields[-1][2]:
+                    self._append(value)
+        elif tag == "instrText":
+            self.in_instr = True
+        elif tag == "t":
+            self.in_text = True
+
+    def end(self, name: str) -> None:
+        tag = name.rsplit(" ", 1)[-1]
+        if tag == "instrText":
+            self.in_instr = False
+            if not self.fields:  # an instruction outside fldChar markers: judge it alone
+                self._check(self.loose)
+                self.loose = ""
+        elif tag == "t":
+            self.in_text = False
+
+    def chars(self, data: str) -> None:
+        if self.in_instr:
+            if self.fields and self.fields[-1][2]:
+                self._append(data)
+            elif not self.fields:
+                self.loose = (self.loose + data)[:MAX_FIELD_TEXT]
+        elif self.in_text and self.fields and not self.fields[-1][2]:
+            field = self.fields[-1]
+            field[1] = (field[1] + data)[:MAX_FIELD_TEXT]
+
+    def _append(self, data: str) -> None:
+        field = self.fields[-1]
+        field[0] = (field[0] + data)[:MAX_FIELD_TEXT]
+
+    def _check(self, instruction: str) -> None:
+        if DDE_FIELD.match(instruction):
+            self._found(f"DDE field {instruction.strip()[:60]!r}")
+
+    def _found(self, what: str) -> None:
+        self.result.error(ACTIVE_CONTENT, f"{what} in {self.part_name}")
+
+
+def _attribute(attributes: dict[str, str], local: str) -> str:
+    """An attribute by local name, whatever its namespace (w: transitional or strict)."""
+    for key, value in attributes.items():
+        if key.rsplit(" ", 1)[-1] == local:
+            return value
+    return ""
+
+
+def _quote_value(instruction: str) -> str:
+    """The text a ``QUOTE 68 68 69`` field yields ("DDE"); "" for other fields."""
+    match = QUOTE_FIELD.match(instruction)
+    if not match:
+        return ""
+    try:
+        return "".join(chr(int(code)) for code in match.group(1).split())
+    except (ValueError, OverflowError):
+        return ""
 
 
 def _feed(parser, chunk: bytes, name: str, *, final: bool = False) -> None:
@@ -339,9 +515,18 @@ def _external_rel_checker(
     rels_name: str, result: ValidationResult
 ) -> Callable[[str, dict[str, str]], None]:
     def on_start(tag: str, attributes: dict[str, str]) -> None:
-        if tag != "Relationship" or attributes.get("TargetMode", "").lower() != "external":
+        if tag != "Relationship":
+            return
+        if attributes.get("Type", "").lower().endswith(MACRO_RELS):
+            result.error(ACTIVE_CONTENT, f"vbaProject relationship in {rels_name}")
+        if attributes.get("TargetMode", "").lower() != "external":
             return
         relationship_type = attributes.get("Type", "").lower()
+        if relationship_type.endswith(TEMPLATE_REL_SUFFIX):
+            target = attributes.get("Target", "")
+            if _is_remote_target(target):
+                result.error(ACTIVE_CONTENT, f"remote attached template in {rels_name}")
+            return
         if relationship_type.endswith(ACTIVE_EXTERNAL_RELS):
             result.error(
                 ACTIVE_CONTENT,
@@ -349,3 +534,27 @@ def _external_rel_checker(
             )
 
     return on_start
+
+
+def _is_remote_target(target: str) -> bool:
+    """True for a target fetched over the network: a URL other than a local file, a UNC path.
+
+    ``file:///C:/x.dotm``, ``file://localhost/C:/x``, ``C:\\x.dot`` and ``Normal.dotm`` are local;
+    ``https://...``, ``\\\\host\\share\\x.dotm``, ``//host/x`` and ``file://host/x`` are remote.
+    """
+    value = target.strip().replace("\\", "/")
+    lowered = value.lower()
+    if lowered.startswith("//"):
+        return True  # UNC share (SMB or WebDAV)
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", lowered)
+    if scheme is None or len(scheme.group(1)) == 1:
+        return False  # a relative path or a drive letter
+    if scheme.group(1) != "file":
+        return True
+    rest = lowered[len("file:") :]
+    if rest.startswith("///"):
+        return rest.startswith("////")  # file:////host/share is UNC
+    if rest.startswith("//"):
+        host = rest[2:].split("/", 1)[0]
+        return host not in ("", "localhost")
+    return False

@@ -16,9 +16,13 @@ from pathlib import Path
 from .cfb import (
     compound_file,
     doc_bytes,
+    doc_dde_bytes,
+    doc_with_fields_bytes,
     encrypted_ooxml_bytes,
     ole_package_object,
     vba_project_bin,
+    word6_doc_bytes,
+    word97_doc_bytes,
     xls_bytes,
 )
 from .images import exe_bytes, jpeg_bomb, jpeg_bytes, png_bytes, truncated_jpeg
@@ -41,13 +45,33 @@ from .pdf import (
     stream_object,
     truncated_pdf,
 )
+from .producers import (
+    DDE_PLACES,
+    chart_workbook,
+    docm_without_macros,
+    docx_dde_bytes,
+    docx_with_chart,
+    docx_with_fields,
+    docx_with_template,
+    xlsx_dde_bytes,
+    xlsx_with_chart,
+)
 
 __all__ = [
+    "DDE_PLACES",
     "broken_xref_pdf",
+    "chart_workbook",
     "compound_file",
     "doc_bytes",
+    "doc_dde_bytes",
+    "doc_with_fields_bytes",
     "docm_bytes",
+    "docm_without_macros",
     "docx_bytes",
+    "docx_dde_bytes",
+    "docx_with_chart",
+    "docx_with_fields",
+    "docx_with_template",
     "encrypted_ooxml_bytes",
     "exe_bytes",
     "jpeg_bomb",
@@ -65,10 +89,14 @@ __all__ = [
     "truncated_jpeg",
     "truncated_pdf",
     "vba_project_bin",
+    "word6_doc_bytes",
+    "word97_doc_bytes",
     "write_sample",
     "xls_bytes",
     "xlsm_bytes",
     "xlsx_bytes",
+    "xlsx_dde_bytes",
+    "xlsx_with_chart",
     "zip_bomb_docx",
 ]
 

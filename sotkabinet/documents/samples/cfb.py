@@ -201,11 +201,21 @@ def _biff(record_type: int, body: bytes = b"") -> bytes:
     return struct.pack("<HH", record_type, len(body)) + body
 
 
-def xls_bytes(vba: bool = False, *, encrypted: bool = False, macro_sheet: bool = False) -> bytes:
+def xls_bytes(
+    vba: bool = False,
+    *,
+    encrypted: bool = False,
+    macro_sheet: bool = False,
+    dde: bool = False,
+    linked_workbook: bool = False,
+) -> bytes:
     """An Excel 97–2003 workbook: BIFF8 globals (BOF, BOUNDSHEET, EOF) and one worksheet.
 
     ``vba`` adds ``_VBA_PROJECT_CUR``, ``encrypted`` a FILEPASS record (RC4), ``macro_sheet`` an
-    Excel 4.0 macro sheet (XLM macros, a classic malware carrier).
+    Excel 4.0 macro sheet (XLM macros, a classic malware carrier). ``dde`` adds the records Excel
+    writes for ``=cmd|'/c calc.exe'!A1``: a SUPBOOK ``cmd\\x03/c calc.exe`` (server, topic) and
+    an EXTERNNAME for the item. ``linked_workbook`` adds an ordinary link to another workbook
+    (SUPBOOK with a file path, EXTERNNAME of a defined name there), which is no DDE.
     """
     bof_globals = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06))
     bof_sheet = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06))
@@ -220,9 +230,15 @@ def xls_bytes(vba: bool = False, *, encrypted: bool = False, macro_sheet: bool =
     sheet_records = b"".join(
         [bof_sheet, _biff(0x0200, struct.pack("<IIHHH", 0, 1, 0, 1, 0)), _biff(0x000A)]
     )
+    links = b""
+    if dde:
+        links += _supbook("cmd\x03/c calc.exe") + _externname(0x0002, "_xlbgnm.A1")
+    if linked_workbook:
+        links += _supbook("\x01C:\\Reports\\2025.xls") + _externname(0x0000, "Total")
     globals_size = (
         sum(len(record) for record in globals_records)
         + sum(4 + 8 + len(name) for name, _type in sheets)
+        + len(links)
         + 4  # EOF
     )
     for index, (name, sheet_type) in enumerate(sheets):
@@ -230,6 +246,7 @@ def xls_bytes(vba: bool = False, *, encrypted: bool = False, macro_sheet: bool =
         globals_records.append(
             _biff(0x0085, struct.pack("<IBBBB", offset, 0, sheet_type, len(name), 0) + name)
         )
+    globals_records.append(links)
     globals_records.append(_biff(0x000A))
     workbook = b"".join(globals_records) + sheet_records * len(sheets)
     tree: dict[str, bytes | dict] = {
@@ -239,6 +256,118 @@ def xls_bytes(vba: bool = False, *, encrypted: bool = False, macro_sheet: bool =
     if vba:
         tree["_VBA_PROJECT_CUR"] = vba_storage("ThisWorkbook")
     return compound_file(tree)
+
+
+def _supbook(path: str) -> bytes:
+    """A SUPBOOK for an external source: ctab 0, the path as an 8-bit XLUnicodeStringNoCch."""
+    encoded = path.encode("latin-1")
+    return _biff(0x01AE, struct.pack("<HHB", 0, len(encoded), 0) + encoded)
+
+
+def _externname(flags: int, name: str) -> bytes:
+    """An EXTERNNAME (MS-XLS 2.4.105): flags, reserved, ShortXLUnicodeString name, no formula."""
+    encoded = name.encode("latin-1")
+    return _biff(0x0023, struct.pack("<HIBB", flags, 0, len(encoded), 0) + encoded)
+
+
+def _word97_fib(flags: int, ccp_text: int, fc_clx: int, lcb_clx: int) -> bytes:
+    """A Word 97 FIB (MS-DOC 2.5.1): FibBase, 14 FibRgW, 22 FibRgLw, 93 FibRgFcLcb97 pairs."""
+    base = struct.pack("<HHHHHHH", 0xA5EC, 0x00C1, 0, 0x043F, 0, flags, 0x00BF).ljust(32, b"\0")
+    rg_w = struct.pack("<H", 14) + b"\0" * 28
+    rg_lw = [0] * 22
+    rg_lw[3] = ccp_text
+    rg_lw_bytes = struct.pack("<H", 22) + struct.pack("<22I", *rg_lw)
+    pairs = [0] * (93 * 2)
+    pairs[66], pairs[67] = fc_clx, lcb_clx  # fcClx / lcbClx: pair 33 (offset 0x1A2)
+    rg_fc_lcb = struct.pack("<H", 93) + struct.pack(f"<{len(pairs)}I", *pairs)
+    fib = base + rg_w + rg_lw_bytes + rg_fc_lcb + struct.pack("<H", 0)
+    return fib
+
+
+def word97_doc_bytes(pieces: list[str], *, stored_order: list[int] | None = None) -> bytes:
+    """A Word 97–2003 document whose text is ``pieces`` joined, through a real piece table.
+
+    Each piece is stored as UTF-16LE in the WordDocument stream, in ``stored_order`` (a
+    fast-saved document keeps pieces out of order: the piece table puts them back). Fields are
+    written as Word writes them: ``\\x13`` instruction ``\\x14`` result ``\\x15``.
+    """
+    order = stored_order if stored_order is not None else list(range(len(pieces)))
+    text_start = 0x800
+    offsets: dict[int, int] = {}
+    stored = b""
+    for index in order:
+        offsets[index] = text_start + len(stored)
+        stored += pieces[index].encode("utf-16-le")
+    cps = [0]
+    for piece in pieces:
+        cps.append(cps[-1] + len(piece))
+    plc = struct.pack(f"<{len(cps)}I", *cps) + b"".join(
+        struct.pack("<HIH", 0, offsets[index], 0) for index in range(len(pieces))
+    )
+    clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+    fc_clx = 0x200
+    table = _filler("table stream")[:fc_clx].ljust(fc_clx, b"\0") + clx
+    fib = _word97_fib(0x0200 | 0x1000, cps[-1], fc_clx, len(clx))
+    word_document = fib.ljust(text_start, b"\0") + stored
+    return compound_file(
+        {
+            "WordDocument": word_document,
+            "1Table": table,
+            "\x05SummaryInformation": _filler("summary"),
+        }
+    )
+
+
+DOC_DDE_FIELD = '\x13 DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe" \x14\x15'
+
+
+def doc_dde_bytes(*, fast_saved: bool = False) -> bytes:
+    """A Word 97–2003 document with a DDEAUTO field that starts ``cmd.exe`` in its text.
+
+    ``fast_saved``: the field is cut in two pieces stored in reverse order, so it appears whole
+    only when the text is rebuilt from the piece table.
+    """
+    if not fast_saved:
+        return word97_doc_bytes(["Талап қою арызы\r", DOC_DDE_FIELD, "\r"])
+    cut = DOC_DDE_FIELD.index("EAUTO")
+    first = "Талап қою арызы\r" + DOC_DDE_FIELD[:cut]
+    return word97_doc_bytes([first, DOC_DDE_FIELD[cut:] + "\r"], stored_order=[1, 0])
+
+
+def doc_with_fields_bytes() -> bytes:
+    """A Word 97–2003 document with the ordinary PAGE and DATE fields (accepted)."""
+    return word97_doc_bytes(
+        [
+            "Талап қою арызы\r",
+            "\x13 PAGE \x141\x15\r",
+            '\x13 DATE \\@ "dd.MM.yyyy" \x1401.12.2026\x15\r',
+        ]
+    )
+
+
+def word6_doc_bytes(*, version: str = "95", template: bool = False, dde: bool = False) -> bytes:
+    """A Word 6.0 or Word 95 document: FIB wIdent 0xA5DC, nFib 101 (6.0) or 104 (95).
+
+    Word 6/95 keep their tables and 8-bit text inside the WordDocument stream (no 0Table/1Table);
+    ``fcMin``/``fcMac`` (FIB 0x18/0x1C) delimit the text. ``template`` sets fDot (a .dot: the
+    only Word 6/95 files that carry WordBasic macros), ``dde`` puts a DDEAUTO field in the text.
+    """
+    nfib = {"6.0": 0x0065, "95": 0x0068}[version]
+    flags = 0x0001 if template else 0
+    text = "Исковое заявление\r"
+    if dde:
+        text += '\x13 DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe" \x14\x15\r'
+    encoded = text.encode("cp1251")
+    fc_min = 0x300
+    fib = struct.pack("<HHHHHH", 0xA5DC, nfib, 0, 0x0419, 0, flags).ljust(0x18, b"\0")
+    fib += struct.pack("<II", fc_min, fc_min + len(encoded))
+    return compound_file(
+        {
+            "WordDocument": fib.ljust(fc_min, b"\0") + encoded,
+            "\x01CompObj": _filler("Microsoft Word 6.0 Document"),
+            "\x05SummaryInformation": _filler("summary"),
+        }
+    )
 
 
 def encrypted_ooxml_bytes() -> bytes:

@@ -1,0 +1,211 @@
+"""Documents as real producers write them: DDE, charts, templates, old formats (issue 10).
+
+Every file is built by ``sotkabinet.documents.samples`` the way Word, Excel or LibreOffice write
+it; each test names the rule (SPEC R-DOC-1, R-DOC-4; README "Documents we accept"). Pure: no
+database, no settings.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import olefile
+import pytest
+
+from sotkabinet.documents import samples
+from sotkabinet.documents.formats import ole2, ooxml
+from sotkabinet.documents.validation import DEFAULT_ALLOWED_FORMATS, validate_file
+
+
+def check(tmp_path, data: bytes, name: str = "upload.bin"):
+    path = samples.write_sample(tmp_path, name, data)
+    return validate_file(path, allowed_formats=DEFAULT_ALLOWED_FORMATS, max_size=20 * 2**20)
+
+
+# --- DDE is active content in all four formats (SPEC R-DOC-4, issue 10) -------------------------
+
+
+@pytest.mark.parametrize("place", samples.DDE_PLACES)
+def test_docx_dde_field_is_active_content(tmp_path, place):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.docx_dde_bytes(place), "claim.docx")
+    assert result.detected_format == "docx"
+    assert result.error_codes == ["active_content"]
+    assert "DDE field" in result.errors[0].detail
+
+
+def test_xlsx_dde_link_is_active_content(tmp_path):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.xlsx_dde_bytes(), "table.xlsx")
+    assert result.detected_format == "xlsx"
+    assert result.error_codes == ["active_content"]
+    assert "ddeLink" in result.errors[0].detail
+
+
+@pytest.mark.parametrize("fast_saved", [False, True], ids=["contiguous", "fast-saved-pieces"])
+def test_doc_dde_field_is_active_content(tmp_path, fast_saved):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.doc_dde_bytes(fast_saved=fast_saved), "claim.doc")
+    assert result.detected_format == "doc"
+    assert result.error_codes == ["active_content"]
+    assert "DDEAUTO" in result.errors[0].detail
+
+
+def test_fast_saved_dde_is_only_visible_through_the_piece_table():
+    """The fast-saved sample really needs the piece table: the raw stream hides the field."""
+    with olefile.OleFileIO(samples.doc_dde_bytes(fast_saved=True)) as ole:
+        document = ole.openstream("WordDocument").read()
+        table = ole.openstream("1Table").read()
+    assert all(ole2._dde_instruction(text) is None for text in ole2._raw_texts(document))
+    assert (
+        ole2._dde_instruction(ole2._piece_table_text(document, table)).strip().startswith("DDEAUTO")
+    )
+
+
+def test_xls_dde_link_is_active_content(tmp_path):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.xls_bytes(dde=True), "table.xls")
+    assert result.detected_format == "xls"
+    assert result.error_codes == ["active_content"]
+    assert "DDE" in result.errors[0].detail
+
+
+@pytest.mark.parametrize(
+    ("data", "expected_format"),
+    [
+        (samples.docx_with_fields(), "docx"),  # TOC, PAGE, DATE, HYPERLINK, NUMPAGES
+        (samples.doc_with_fields_bytes(), "doc"),  # PAGE, DATE in a Word 97 text stream
+        (samples.xls_bytes(linked_workbook=True), "xls"),  # a link to another workbook file
+    ],
+    ids=["docx-fields", "doc-fields", "xls-linked-workbook"],
+)
+def test_ordinary_fields_and_links_are_accepted(tmp_path, data, expected_format):
+    result = check(tmp_path, data)
+    assert result.ok, result.errors
+    assert result.detected_format == expected_format
+
+
+# --- Charts: embedded workbooks are checked, not refused (issue 10) ----------------------------
+
+
+def test_docx_with_charts_is_accepted(tmp_path):  # SPEC R-DOC-1
+    data = samples.docx_with_chart()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+    assert "word/embeddings/Microsoft_Excel_Worksheet.xlsx" in names  # a whole XLSX inside
+    result = check(tmp_path, data, "report.docx")
+    assert result.ok, result.errors
+    assert result.detected_format == "docx"
+
+
+def test_xlsx_with_chart_and_embedded_workbook_is_accepted(tmp_path):  # SPEC R-DOC-1
+    result = check(tmp_path, samples.xlsx_with_chart(), "table.xlsx")
+    assert result.ok, result.errors
+    assert result.detected_format == "xlsx"
+
+
+@pytest.mark.parametrize(
+    ("workbook", "code"),
+    [
+        (samples.chart_workbook(dde=True), "active_content"),
+        (samples.chart_workbook(macro=True), "active_content"),
+        (samples.xls_bytes(vba=True), "active_content"),  # an Excel 97-2003 object
+        (samples.zip_bomb_docx(8, lying=True), "corrupt"),
+    ],
+    ids=["dde-workbook", "macro-workbook", "vba-xls-object", "lying-bomb"],
+)
+def test_embedded_documents_get_the_same_rules(tmp_path, workbook, code):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.docx_with_chart(1, workbook=workbook), "report.docx")
+    assert result.error_codes == [code]
+    assert "embedded word/embeddings/" in result.errors[0].detail
+
+
+def test_embedded_rules_apply_inside_xlsx_too(tmp_path):  # SPEC R-DOC-4
+    data = samples.xlsx_with_chart(embedded_workbook=samples.chart_workbook(dde=True))
+    assert check(tmp_path, data, "table.xlsx").error_codes == ["active_content"]
+
+
+def test_embedding_depth_is_limited(tmp_path, monkeypatch):  # issue 10: recursion bound
+    two_levels = samples.docx_with_chart(1, nested_workbook_depth=1)
+    assert check(tmp_path, two_levels, "report.docx").ok
+    monkeypatch.setattr(ooxml, "MAX_EMBED_DEPTH", 1)
+    result = check(tmp_path, two_levels, "report.docx")
+    assert result.error_codes == ["corrupt"]
+    assert "nested more than 1 levels deep" in result.errors[0].detail
+
+
+def test_embedded_plain_zip_is_still_a_nested_archive(tmp_path):  # API.md corrupt
+    data = samples.docx_with_chart(1, workbook=samples.plain_zip())
+    result = check(tmp_path, data, "report.docx")
+    assert result.error_codes == ["corrupt"]
+    assert "nested archive" in result.errors[0].detail
+
+
+# --- Templates, macro-enabled types (policy, README "Documents we accept") --------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file:///C:\\Users\\Aigerim\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm",
+        "file:///C:\\Program%20Files\\Application\\Publication%20Styles.DOT",
+        "file://localhost/C:/Templates/court.dotx",
+        "C:\\Templates\\court.dot",
+        "Normal.dotm",
+    ],
+)
+def test_local_attached_template_is_accepted(tmp_path, target):  # policy: fetches nothing
+    result = check(tmp_path, samples.docx_with_template(target), "claim.docx")
+    assert result.ok, result.errors
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://attacker.example/template.dotm",
+        "http://10.0.0.1/t.dotm",
+        "\\\\attacker.example\\share\\t.dotm",
+        "\\\\attacker.example@SSL\\DavWWWRoot\\t.dotm",
+        "//attacker.example/share/t.dotm",
+        "file://attacker.example/share/t.dotm",
+        "file:////attacker.example/share/t.dotm",
+    ],
+)
+def test_remote_attached_template_is_active_content(tmp_path, target):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.docx_with_template(target), "claim.docx")
+    assert result.error_codes == ["active_content"]
+    assert "remote attached template" in result.errors[0].detail
+
+
+def test_macro_enabled_type_without_macros_is_accepted(tmp_path):  # policy: content decides
+    result = check(tmp_path, samples.docm_without_macros(), "claim.docm")
+    assert result.ok, result.errors
+    assert result.detected_format == "docx"
+
+
+def test_macro_enabled_type_with_macros_is_still_refused(tmp_path):  # SPEC R-DOC-4
+    for data in (samples.docm_bytes(), samples.xlsm_bytes()):
+        assert check(tmp_path, data, "claim.docm").error_codes == ["active_content"]
+
+
+# --- Pre-1997 Office formats (policy, README "Documents we accept") ----------------------------
+
+
+@pytest.mark.parametrize("version", ["6.0", "95"])
+def test_word_6_and_95_documents_are_accepted_as_doc(tmp_path, version):  # SPEC R-DOC-1
+    data = samples.word6_doc_bytes(version=version)
+    with olefile.OleFileIO(data) as ole:
+        assert ole.openstream("WordDocument").read(2) == b"\xdc\xa5"  # wIdent 0xA5DC
+        assert not ole.exists("1Table") and not ole.exists("0Table")
+    result = check(tmp_path, data, "old.doc")
+    assert result.ok, result.errors
+    assert result.detected_format == "doc"
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        ({"template": True}, "active_content"),  # WordBasic macros live in templates
+        ({"dde": True}, "active_content"),
+    ],
+    ids=["template", "dde"],
+)
+def test_word_6_95_refusals(tmp_path, options, code):  # SPEC R-DOC-4
+    assert check(tmp_path, samples.word6_doc_bytes(**options), "old.doc").error_codes == [code]
