@@ -265,13 +265,20 @@ def _target_case(filing: Filing, case: Case | int | None) -> Case | None:
             raise DomainError("invalid_case", details={"case": case_id})
         return found
     if filing.case_id:
-        return filing.case
+        return _same_court(filing, filing.case)
     if filing.supplement_to_id:
         target = filing.supplement_to
         if target.case_id is None:
             raise Conflict("supplement_target_undecided", details={"supplement_to": target.pk})
-        return target.case
+        return _same_court(filing, target.case)
     return None
+
+
+def _same_court(filing: Filing, case: Case) -> Case:
+    """Issue 9: a supplement joins a case of the filing's own court only (400 `wrong_court`)."""
+    if case.court_id != filing.court_id:
+        raise DomainError("wrong_court", details={"case": case.pk})
+    return case
 
 
 @transaction.atomic

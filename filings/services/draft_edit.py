@@ -20,7 +20,13 @@ from sotkabinet.errors import Conflict, DomainError
 
 from ..models import DutyStatus, Filing, FilingKind, FilingStatus, Instance, Proceeding
 from .common import lock_filing
-from .drafts import _case_for_supplement, _clean_annex, _clean_parties, _duty_for
+from .drafts import (
+    _case_for_supplement,
+    _clean_annex,
+    _clean_parties,
+    _duty_for,
+    require_same_court,
+)
 
 #: The fields a draft's owner may change before signing.
 EDITABLE_FIELDS = frozenset(
@@ -90,6 +96,8 @@ def filing_update_draft(*, acting_user: User, filing: Filing, **changes: Any) ->
     changed = [field for field, value in cleaned.items() if getattr(filing, field) != value]
     for field in changed:
         setattr(filing, field, cleaned[field])
+    # Issue 9: the (new) court and the case or filing it supplements must match.
+    require_same_court(filing.court, case=filing.case, supplement_to=filing.supplement_to)
     if {"kind", "proceeding", "claim_amount"} & set(changed) and filing.duty_status in (
         DutyStatus.MISSING,
         DutyStatus.NOT_REQUIRED,

@@ -72,18 +72,23 @@ def _clean_annex(annex: list[str]) -> list[str]:
     return [title[:500] for title in titles]
 
 
-def _case_for_supplement(case_id: int, applicant: User):
-    """R-FIL-9: a supplement goes to a case the applicant takes part in; others do not exist."""
+def _case_for_supplement(case_id: int, applicant: User, court: Court | None = None):
+    """R-FIL-9: a supplement goes to a case the applicant takes part in; others do not exist
+    (400 `invalid_case`, whatever court holds them). With `court`, the case must be that
+    court's (issue 9: 400 `wrong_court`)."""
     from registry.models import Case
 
     case = Case.objects.filter(pk=case_id, participants__user=applicant).first()
     if case is None:
-        raise DomainError("invalid", details={"case": [_("No such case among your cases.")]})
+        raise DomainError("invalid_case", details={"case": [_("No such case among your cases.")]})
+    if court is not None:
+        require_same_court(court, case=case)
     return case
 
 
-def _filing_for_supplement(filing_id: int, applicant: User) -> Filing:
-    """R-FIL-9: additional documents to an earlier filing of the same applicant, once sent."""
+def _filing_for_supplement(filing_id: int, applicant: User, court: Court | None = None) -> Filing:
+    """R-FIL-9: additional documents to an earlier filing of the same applicant, once sent,
+    and (issue 9) sent to the same court."""
     from django.db.models import Q
 
     target = (
@@ -95,7 +100,21 @@ def _filing_for_supplement(filing_id: int, applicant: User) -> Filing:
         raise DomainError(
             "invalid", details={"supplement_to": [_("No such sent filing among yours.")]}
         )
+    if court is not None:
+        require_same_court(court, supplement_to=target)
     return target
+
+
+def require_same_court(court: Court, *, case=None, supplement_to: Filing | None = None) -> None:
+    """Issue 9: a supplement joins a case of the filing's own court only. The applicant's own
+    case or filing in another court is refused with 400 `wrong_court`."""
+    if case is not None and case.court_id != court.pk:
+        raise DomainError("wrong_court", details={"case": [_("This case is in another court.")]})
+    if supplement_to is not None and supplement_to.court_id != court.pk:
+        raise DomainError(
+            "wrong_court",
+            details={"supplement_to": [_("This filing was sent to another court.")]},
+        )
 
 
 def _duty_for(
@@ -175,9 +194,9 @@ def filing_create(
     elif power_id is not None:
         raise DomainError("invalid", details={"principal": [_("Name the principal.")]})
     applicant = principal or acting_user
-    case = _case_for_supplement(case_id, applicant) if case_id is not None else None
+    case = _case_for_supplement(case_id, applicant, court) if case_id is not None else None
     supplement_to = (
-        _filing_for_supplement(supplement_to_id, applicant)
+        _filing_for_supplement(supplement_to_id, applicant, court)
         if supplement_to_id is not None
         else None
     )
