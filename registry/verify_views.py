@@ -17,6 +17,7 @@ server read files without bound.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.cache import cache
@@ -25,10 +26,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sotkabinet.errors import MESSAGES, NotFound, envelope
+from sotkabinet.throttling import client_ip
 
 from .act_selectors import act_by_verify_code, verify_act
 
 VERIFY_RATE_PER_MINUTE = 60
+logger = logging.getLogger(__name__)
 
 
 def _clock() -> float:
@@ -36,16 +39,25 @@ def _clock() -> float:
 
 
 def _throttled(request: HttpRequest) -> int | None:
-    """Seconds to wait when this client address used up its visits this minute, else None."""
+    """Seconds to wait when this client address used up its visits this minute, else None.
+
+    The address is the real client's, through the trusted proxies only (sotkabinet.throttling,
+    issue 9): behind a proxy the page is not one shared bucket, and a rotating X-Forwarded-For
+    from a direct client gives no fresh one. A failing cache counts as a miss (the visit goes on).
+    """
     now = _clock()
     window = int(now // 60)
-    key = f"registry:verify-rate:{request.META.get('REMOTE_ADDR', '-')}:{window}"
-    cache.add(key, 0, timeout=120)
+    key = f"registry:verify-rate:{client_ip(request) or '-'}:{window}"
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this visit as the first
-        cache.set(key, 1, timeout=120)
-        count = 1
+        cache.add(key, 0, timeout=120)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr: count this visit as the first
+            cache.set(key, 1, timeout=120)
+            count = 1
+    except Exception:
+        logger.warning("verify throttle: cache unavailable; visit not counted", exc_info=True)
+        return None
     if count > VERIFY_RATE_PER_MINUTE:
         return int((window + 1) * 60 - now) + 1
     return None

@@ -18,12 +18,12 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.throttling import ScopedRateThrottle
 
 from sotkabinet.accounts import services as account_services
 from sotkabinet.accounts.access import can
 from sotkabinet.documents.upload import limited_upload, upload_too_large
 from sotkabinet.errors import DomainError
+from sotkabinet.throttling import AddressRateThrottle, web_wait
 
 from .. import selectors, services, tasks
 from ..models import Filing, FilingStatus, Proceeding
@@ -52,26 +52,18 @@ def _filing_for(request, pk: int, *, edit: bool = False) -> Filing:
 # --- accounts -------------------------------------------------------------------------------
 
 
-class SignInThrottle(ScopedRateThrottle):
-    """Password attempts per client address; shares the API's `sign_in` rate and counter.
-
-    Keyed by address even for a signed-in session, as the API's token view is (no auth there).
-    """
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class _SignInScope:
-    throttle_scope = "sign_in"
+class SignInThrottle(AddressRateThrottle):
+    """Password attempts per client address (through trusted proxies only); shares the API's
+    `sign_in` rate and counter. Keyed by address even for a signed-in session, as the API's token
+    view is (no auth there)."""
 
 
 def _sign_in_wait(request) -> int | None:
-    """Seconds to wait when the client has used up its sign-in attempts, else None."""
-    throttle = SignInThrottle()
-    if throttle.allow_request(request, _SignInScope()):
-        return None
-    return max(1, int(throttle.wait() or 1))
+    """Seconds to wait when the client address or the login has used up its sign-in attempts
+    (issue 9: per address and per login), else None."""
+    return web_wait(
+        request, "sign_in", login=request.POST.get("login", ""), address_throttle=SignInThrottle
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,7 +101,7 @@ def sign_up(request):
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    """R-FIL-1: password sign-in, throttled per client address (429 with Retry-After)."""
+    """R-FIL-1: password sign-in, throttled per client address and login (429, Retry-After)."""
     form = SignInForm(request.POST or None)
     if request.method == "POST":
         wait = _sign_in_wait(request)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
 
 from sotkabinet.core.services import audit
 from sotkabinet.errors import DomainError
@@ -54,8 +53,10 @@ def account_register(
 
 
 def token_for(user: User) -> str:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    """The user's API token; an expired one is replaced (accounts/tokens.py)."""
+    from .tokens import issue_token
+
+    return issue_token(user)
 
 
 def password_sign_in(*, login: str, password: str, request=None) -> User:

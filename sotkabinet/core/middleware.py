@@ -1,9 +1,13 @@
-"""Keeps the current request's client address for the audit log (a context variable)."""
+"""Keeps the current request's client address for the audit log (a context variable).
+
+The address is resolved through the trusted proxies only (sotkabinet.throttling.client_ip)."""
 
 from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
+
+from sotkabinet.throttling import client_ip
 
 _request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
     "request_context", default=None
@@ -27,7 +31,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = _request_context.set(
             RequestContext(
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request) or None,
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             )
         )

@@ -228,6 +228,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # ЭЦҚ (R-ECP-*)
 ECP_REVOCATION_POLICY = env("ECP_REVOCATION_POLICY", default="hard")
 ECP_FETCH_CRL = env.bool("ECP_FETCH_CRL", default=True)
+# CRL fetching runs in the worker only (signatures.tasks), from these hosts only, http(s) only,
+# bounded by an overall deadline and a size cap; redirects are not followed (README "Security").
+ECP_CRL_ALLOWED_HOSTS = env.list(
+    "ECP_CRL_ALLOWED_HOSTS", default=["crl.pki.gov.kz", "test.pki.gov.kz", "pki.gov.kz"]
+)
+ECP_CRL_URLS = env.list("ECP_CRL_URLS", default=[])
+ECP_CRL_FETCH_DEADLINE_SECONDS = env.float("ECP_CRL_FETCH_DEADLINE_SECONDS", default=30.0)
+ECP_CRL_FETCH_MAX_BYTES = env.int("ECP_CRL_FETCH_MAX_BYTES", default=50 * 1024 * 1024)
 ECP_NONCE_TTL_SECONDS = 300
 DEMO_PKI_DIR = DATA_DIR / "demo-pki"
 
@@ -250,7 +258,28 @@ LOCAL_ORIGIN = _local_origin(SERVE_HOST, SERVE_PORT)
 
 # Enforcement system (АИС ОИП) client. Defaults to the chamber module this project ships.
 ENFORCEMENT_API_URL = env("ENFORCEMENT_API_URL", default=f"{LOCAL_ORIGIN}/api/v1/ais-oip/")
+# The service token is never derived from SECRET_KEY (issue 9). Unset outside production (which
+# requires it, production.py), a random one is kept in DATA_DIR, shared by the web and the worker
+# of one deployment (`make run`) and by nothing else.
 ENFORCEMENT_API_TOKEN = env("ENFORCEMENT_API_TOKEN", default="")
+
+
+def _local_secret(name: str) -> str:
+    import secrets
+
+    path = DATA_DIR / "secrets" / name
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="ascii") as created:
+            created.write(secrets.token_hex(32))
+        path.chmod(0o600)
+    except FileExistsError:
+        pass
+    return path.read_text(encoding="ascii").strip()
+
+
+if not ENFORCEMENT_API_TOKEN:
+    ENFORCEMENT_API_TOKEN = _local_secret("enforcement-api-token")
 # Outbox retry policy for dispatch to the enforcement system (R-ENF-3).
 ENFORCEMENT_OUTBOX_MAX_ATTEMPTS = env.int("ENFORCEMENT_OUTBOX_MAX_ATTEMPTS", default=8)
 ENFORCEMENT_OUTBOX_BASE_DELAY = env.float("ENFORCEMENT_OUTBOX_BASE_DELAY", default=30.0)
@@ -266,9 +295,17 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@sotkabinet.local")
 SMS_BACKEND = env("SMS_BACKEND", default="sotkabinet.core.sms.LoggingSmsBackend")
 
+# The client address (throttles, audit log): X-Forwarded-For is read only from these proxies
+# (addresses or networks), or else from NUM_PROXIES proxies in front; none by default
+# (sotkabinet/throttling.py, README "Security").
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# API tokens expire this many days after they were issued; a password change revokes them.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "sotkabinet.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -279,7 +316,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "sign_in": env("THROTTLE_SIGN_IN", default="10/min"),
         "signature_verify": env("THROTTLE_SIGNATURE_VERIFY", default="60/min"),
+        "sign_in_login": env("THROTTLE_SIGN_IN_LOGIN", default="20/hour"),
+        "archive_verify": env("THROTTLE_ARCHIVE_VERIFY", default="20/hour"),
+        "printable_copy": env("THROTTLE_PRINTABLE_COPY", default="60/hour"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sotkabinet.accounts.identity import is_valid_identity_number
 from sotkabinet.accounts.models import User
 from sotkabinet.errors import MESSAGES, DomainError, envelope
+from sotkabinet.throttling import web_sign_in_throttle
 
 from . import signin
 from .models import SignInNonce
@@ -41,6 +42,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@web_sign_in_throttle
 def ecp_login(request: HttpRequest) -> HttpResponse:
     """GET: the sign-in page. POST (nonce, cms): sign in and go to the cabinet."""
     error = None

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from sotkabinet.accounts import services
@@ -12,6 +11,7 @@ from sotkabinet.accounts.access import court_ids_of, roles_of
 from sotkabinet.accounts.models import User
 from sotkabinet.api import idempotent
 from sotkabinet.courts.models import Court
+from sotkabinet.throttling import AddressRateThrottle, LoginRateThrottle
 
 
 class RegisterInput(serializers.Serializer):
@@ -59,11 +59,11 @@ class TokenInput(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Password sign-in (R-FIL-1). Throttled per client address."""
+    """Password sign-in (R-FIL-1). Throttled per client address and per login (issue 9)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle, LoginRateThrottle]
     throttle_scope = "sign_in"
 
     @extend_schema(

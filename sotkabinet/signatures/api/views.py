@@ -9,12 +9,16 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from sotkabinet.accounts.services import token_for
 from sotkabinet.signatures import signin
 from sotkabinet.signatures.services import verify_signature
+from sotkabinet.throttling import (
+    AddressRateThrottle,
+    ClientRateThrottle,
+    EcpLoginRateThrottle,
+)
 
 # A CMS over a canonical payload is a few KiB; 8 MiB of base64 leaves room for attached documents
 # while staying under DATA_UPLOAD_MAX_MEMORY_SIZE-sized bodies being refused earlier anyway.
@@ -64,7 +68,7 @@ class SignatureVerifyInput(serializers.Serializer):
 class VerifyView(APIView):
     """Verify a CMS against the portal's trust store now (SPEC R-ECP-1). Any signed-in user."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "signature_verify"
 
     @extend_schema(request=SignatureVerifyInput, responses={200: verdict_schema})
@@ -84,7 +88,7 @@ class EcpChallengeView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "sign_in"
 
     @extend_schema(
@@ -111,7 +115,7 @@ class EcpSignInView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle, EcpLoginRateThrottle]
     throttle_scope = "sign_in"
 
     @extend_schema(
