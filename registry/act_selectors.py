@@ -244,7 +244,7 @@ class ActVerification:
     def shows_content(self) -> bool:
         """Closed proceedings (adoption, privacy, state secrets) never show content to the
         public: only the hash and the verdict (SPEC "Hearings and openness")."""
-        return not self.act.case.closed_proceedings
+        return not self.act.case.closed
 
     def as_dict(self) -> dict[str, Any]:
         act = self.act

@@ -74,8 +74,13 @@ class Case(models.Model):
     category = models.CharField(max_length=64, help_text="Distribution category (R-REG-6).")
     complexity = models.PositiveSmallIntegerField(default=1, help_text="Distribution weight.")
     language = models.CharField(max_length=2, default="kk")
-    closed_proceedings = models.BooleanField(
-        default=False, help_text="Adoption, privacy, state secrets: never shown to the public."
+    closed = models.BooleanField(
+        default=False,
+        help_text="Closed proceedings (004: adoption secrecy, private life, minors, sexual "
+        "offences, state secrets): never shown to the public. Set by the case's judge.",
+    )
+    closed_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why the proceedings are closed (the judge's words)."
     )
     legal_force_date = models.DateField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)

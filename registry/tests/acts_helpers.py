@@ -64,7 +64,7 @@ def make_case(court, judge, *participants, closed: bool = False) -> Case:
         judge=judge,
         proceeding="civil",
         category="civil",
-        closed_proceedings=closed,
+        closed=closed,
     )
     for index, user in enumerate(participants):
         role = CaseParticipant.Role.APPLICANT if index == 0 else CaseParticipant.Role.REPRESENTATIVE
