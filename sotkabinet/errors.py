@@ -29,6 +29,7 @@ MESSAGES: dict[str, Any] = {
     "unsupported_media_type": _("This content type is not supported."),
     "throttled": _("Too many requests. Try again later."),
     "server_error": _("An internal error occurred. Your data is kept; please try again."),
+    "service_unavailable": _("The service is briefly unavailable. Your data is kept; try again."),
     "invalid_iin": _("The IIN is not valid (12 digits with a correct control digit)."),
     "invalid_bin": _("The BIN is not valid (12 digits with a correct control digit)."),
     "weak_password": _("The password is too weak."),
@@ -153,7 +154,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(envelope("forbidden", MESSAGES["forbidden"]), status=403)
     if isinstance(exc, drf_exceptions.Throttled):
         if exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait) + 1)
+            from sotkabinet.faults import retry_after
+
+            headers["Retry-After"] = retry_after(int(exc.wait) + 1)
         return Response(envelope("throttled", MESSAGES["throttled"]), status=429, headers=headers)
     if isinstance(exc, drf_exceptions.ValidationError):
         return Response(
@@ -179,6 +182,18 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     if isinstance(exc, drf_exceptions.APIException):
         return Response(envelope("invalid", str(exc.detail)), status=exc.status_code)
+    from sotkabinet import faults
+
+    if faults.database_connection_lost(exc):  # issue 10: 503 with Retry-After, never a 500
+        faults.log_lost_connection(context["request"], exc)
+        return Response(
+            envelope("service_unavailable", MESSAGES["service_unavailable"]),
+            status=503,
+            headers={
+                "Retry-After": faults.retry_after(faults.DATABASE_RETRY_AFTER_SECONDS),
+                "Cache-Control": "no-store",
+            },
+        )
     logger.exception("Unhandled error in %s", context.get("view"))
     return Response(envelope("server_error", MESSAGES["server_error"]), status=500)
 

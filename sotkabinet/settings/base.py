@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 
 from sotkabinet.cache import redis_caches
+from sotkabinet.gunicorn_conf import DEFAULT_KEEPALIVE_SECONDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # GET /healthz answers before anything else: no host check, no HTTPS redirect, no database.
+    "sotkabinet.faults.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sotkabinet.core.middleware.RequestContextMiddleware",
+    # A lost database connection answers 503 with Retry-After (README "Faults").
+    "sotkabinet.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sotkabinet.urls"
@@ -100,7 +105,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A persistent connection is checked before a request reuses it: one cut while idle (a database
+# restart, a failover) is replaced instead of failing the request (README "Faults").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -224,6 +231,11 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Seconds between runs of the filings sweeper, which re-queues filings and attachments whose task
+# was lost (broker down at commit): the delay an outage adds to a filing (README "Faults").
+FILINGS_SWEEP_INTERVAL = env.float("FILINGS_SWEEP_INTERVAL", default=60.0)
+# gunicorn's keep-alive (sotkabinet/gunicorn_conf.py); Retry-After values stay clear of it.
+GUNICORN_KEEPALIVE = env.int("GUNICORN_KEEPALIVE", default=DEFAULT_KEEPALIVE_SECONDS)
 
 # ЭЦҚ (R-ECP-*)
 ECP_REVOCATION_POLICY = env("ECP_REVOCATION_POLICY", default="hard")
@@ -360,3 +372,8 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE: dict = {}
 for _app in ("sotkabinet.core", "filings", "registry", "enforcement", "archive"):
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
+CELERY_BEAT_SCHEDULE["filings-sweep"] = {
+    **CELERY_BEAT_SCHEDULE["filings-sweep"],
+    "schedule": FILINGS_SWEEP_INTERVAL,
+    "options": {"expires": FILINGS_SWEEP_INTERVAL * 0.9},
+}
