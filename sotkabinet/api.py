@@ -14,6 +14,19 @@ from rest_framework.response import Response
 from sotkabinet.errors import DomainError
 
 
+class FileDownloadMixin:
+    """For an APIView that answers with a file or exact bytes (a PDF, a document, a payload).
+
+    The client may ask for the file by its type (`Accept: application/pdf`), with `*/*`, or send
+    no Accept at all: the answer is never 406 (issue 10). DRF's negotiation only knows the JSON
+    renderer, so it is forced: the file goes out as the view built it, and an error (404, 403,
+    409) still comes as the JSON envelope (API.md conventions).
+    """
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+
 class Pagination(PageNumberPagination):
     """`{"count", "next", "previous", "results"}` on every list (API.md conventions)."""
 

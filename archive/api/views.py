@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from sotkabinet.accounts.access import can, court_ids_of
 from sotkabinet.accounts.models import Role
-from sotkabinet.api import idempotent
+from sotkabinet.api import FileDownloadMixin, idempotent
 from sotkabinet.errors import Conflict, Forbidden, NotFound
 
 from .. import export, selectors, services, storage
@@ -33,11 +33,8 @@ from .serializers import (
 )
 
 
-class _BinaryView(APIView):
+class _BinaryView(FileDownloadMixin, APIView):
     """A view answering with bytes (JSON payload, PDF, zip); errors still use the envelope."""
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
 
 
 def visible_transfer(request, pk: int, action: str | None = None) -> ArchiveTransfer:

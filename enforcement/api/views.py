@@ -19,7 +19,7 @@ from enforcement.chamber import services as chamber
 from enforcement.models import Writ, WritStatus
 from registry.models import Act
 from sotkabinet.accounts.access import can
-from sotkabinet.api import idempotent
+from sotkabinet.api import FileDownloadMixin, idempotent
 from sotkabinet.errors import Forbidden, NotFound
 
 from .serializers import (
@@ -106,11 +106,8 @@ class WritDetailView(APIView):
         return Response(writ_representation(writ, request.user))
 
 
-class WritSigningPayloadView(APIView):
+class WritSigningPayloadView(FileDownloadMixin, APIView):
     """The exact bytes the judge and the secretary sign (API.md "Signing", R-ENF-2)."""
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request, pk: int):

@@ -206,7 +206,7 @@ class PaymentCallbackView(APIView):
 
 
 class DutyReceiptInput(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(allow_empty_file=True)  # `empty` in the attachment's errors
     code = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=500, required=False)
 

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sotkabinet.accounts.access import can
-from sotkabinet.api import Pagination, idempotent
+from sotkabinet.api import FileDownloadMixin, Pagination, idempotent
 from sotkabinet.documents.upload import LimitedUploadMixin, ensure_not_too_large
 from sotkabinet.errors import Forbidden, NotFound
 
@@ -190,7 +190,7 @@ class PowerHeadOrderView(LimitedUploadMixin, APIView):
         return Response(power_data(power), status=status.HTTP_201_CREATED)
 
 
-class PowerSigningPayloadView(APIView):
+class PowerSigningPayloadView(FileDownloadMixin, APIView):
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         power = _power_for(request, pk, "edit")
@@ -220,7 +220,7 @@ class PowerRevokeView(APIView):
         return Response(power_data(power))
 
 
-class PowerDocumentView(APIView):
+class PowerDocumentView(FileDownloadMixin, APIView):
     """The signed power as a bundle: the exact signed payload and the CMS (the сенімхат download).
 
     Anyone holding the bundle can check it independently: the payload's SHA-256, and the CMS

@@ -89,7 +89,8 @@ class FilingCreateInput(serializers.Serializer):
 
 
 class AttachmentCreateInput(serializers.Serializer):
-    file = serializers.FileField()
+    # An empty file is stored and answered 201 with `errors: [{"code": "empty"}]` (API.md), not 400.
+    file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(max_length=500)
     kind = AttachmentKindField(
         choices=AttachmentKind.choices, required=False, default=AttachmentKind.DOCUMENT

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sotkabinet.accounts.access import can
-from sotkabinet.api import idempotent
+from sotkabinet.api import FileDownloadMixin, idempotent
 from sotkabinet.courts.models import Court
 from sotkabinet.documents.upload import (
     LimitedUploadMixin,
@@ -41,13 +41,6 @@ from .serializers import (
 
 TALON_RETRY_AFTER_SECONDS = 2
 TALON_RENDER_LOCK_SECONDS = 120
-
-
-class AnyAcceptMixin:
-    """Answer JSON (or the file) whatever the client's Accept header says, never 406."""
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
 
 
 def visible_filing(request, pk: int, *, edit: bool = False) -> Filing:
@@ -172,7 +165,7 @@ class AttachmentDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SigningPayloadView(AnyAcceptMixin, APIView):
+class SigningPayloadView(FileDownloadMixin, APIView):
     """The exact manifest bytes to sign (API.md "Signing")."""
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
@@ -202,7 +195,7 @@ class SubmitView(APIView):
         return Response(FilingSerializer(filing).data, status=status.HTTP_202_ACCEPTED)
 
 
-class TalonView(AnyAcceptMixin, APIView):
+class TalonView(FileDownloadMixin, APIView):
     """The talon PDF (R-FIL-7): rendered lazily once, then served from storage."""
 
     @extend_schema(

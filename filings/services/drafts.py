@@ -298,7 +298,13 @@ def attachment_add(
         sha256=attachment.sha256,
         size=attachment.size,
     )
-    dispatch_on_commit(tasks.attachment_validate, attachment.pk)
+    if stored.size == 0:
+        # Nothing for the worker to read: an empty file is `invalid` (`empty`) in the upload's
+        # own answer, 201 with the problem in `errors` (API.md "Attachment object").
+        tasks.attachment_validate(attachment.pk)
+        attachment.refresh_from_db()
+    else:
+        dispatch_on_commit(tasks.attachment_validate, attachment.pk)
     return attachment
 
 

@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sotkabinet.api import Pagination, idempotent
+from sotkabinet.api import FileDownloadMixin, Pagination, idempotent
 from sotkabinet.core.services import audit
 from sotkabinet.courts.services import court_today
 from sotkabinet.documents.upload import LimitedUploadMixin, ensure_not_too_large, open_blob
@@ -135,7 +135,7 @@ class ActDetailView(LimitedUploadMixin, APIView):
         return Response(ActSerializer(act).data)
 
 
-class ActDocumentView(APIView):
+class ActDocumentView(FileDownloadMixin, APIView):
     """GET acts/{id}/document/: the act's file, as an attachment, to whoever may see the act."""
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
@@ -152,7 +152,7 @@ class ActDocumentView(APIView):
         )
 
 
-class ActSigningPayloadView(APIView):
+class ActSigningPayloadView(FileDownloadMixin, APIView):
     """GET acts/{id}/signing-payload/: the bytes the assigned judge signs."""
 
     @extend_schema(responses={(200, PAYLOAD_CONTENT_TYPE): bytes})
@@ -174,7 +174,7 @@ class ActSignView(APIView):
         return Response(ActSerializer(act).data)
 
 
-class ActLegalForcePayloadView(APIView):
+class ActLegalForcePayloadView(FileDownloadMixin, APIView):
     """GET acts/{id}/legal-force-payload/?date=YYYY-MM-DD (default: the court's today)."""
 
     @extend_schema(
@@ -208,7 +208,7 @@ class ActLegalForceView(APIView):
         return Response(ActSerializer(act).data)
 
 
-class ActPdfView(APIView):
+class ActPdfView(FileDownloadMixin, APIView):
     """GET acts/{id}/pdf/: the printable copy with the ЭЦҚ QR code and the legal-force mark."""
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
