@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -91,6 +92,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="attached_users",
         help_text="Bailiffs: districts they are attached to (002 п.9–10).",
     )
+    # Issue 10: notices, e-mails and SMS go out in this language only; set by the language
+    # switcher (signed in) and from Accept-Language at sign-up. Empty: the portal's default.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[(code, name) for code, name in settings.LANGUAGES],
+        blank=True,
+        default="",
+        help_text=_("Notices, e-mails and SMS are sent in this language."),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May open the admin (clerk desk).")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -111,6 +122,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_legal_entity(self) -> bool:
         return self.kind == self.Kind.LEGAL_ENTITY
+
+    @property
+    def language_code(self) -> str:
+        """The language this user's notices, e-mails and SMS are written in (issue 10)."""
+        return self.language or settings.LANGUAGE_CODE
 
     def as_person(self) -> dict:
         """API.md person object."""
