@@ -128,12 +128,14 @@ def filing_submit(*, acting_user: User, filing: Filing, cms: str | bytes) -> Fil
 
     Refused with 400: attachments_pending, attachments_invalid, annex_mismatch (R-DOC-6),
     signature_invalid (reason `malformed`: the CMS does not parse; `tampered`: it is not over
-    this filing's current payload), signer_mismatch, and the power codes when an attorney's power
+    this filing's current payload), signer_mismatch (with details.reason `no_signing_right` for a
+    company key without the right to sign), and the power codes when an attorney's power
     no longer holds. On success the filing is `submitted` with its talon number, `submitted_at`
     (the moment of sending, 000 п.40–41) and the registration deadline (R-REG-2); the worker's
     full check is queued on commit. A second submit gives 409 `conflict`.
     """
     from sotkabinet.ecp import CmsMalformed, inspect_cms
+    from sotkabinet.signatures.services import NO_SIGNING_RIGHT, signer_may_sign
 
     from .. import tasks
 
@@ -149,12 +151,15 @@ def filing_submit(*, acting_user: User, filing: Filing, cms: str | bytes) -> Fil
     if not inspection.covers(payload):
         raise DomainError("signature_invalid", details={"reason": "tampered"})
     allowed = allowed_signers(filing)
-    signer = next((s for s in inspection.signers if signer_identity(s) in allowed), None)
+    speaking = [s for s in inspection.signers if signer_identity(s) in allowed]
+    # Issue 9 "Legal entities": for a company only its first head or a person with the right
+    # to sign may sign; a plain employee's key signs in but not a filing.
+    signer = next((s for s in speaking if signer_may_sign(s)), None)
     if signer is None:
-        raise DomainError(
-            "signer_mismatch",
-            details={"signers": [signer_identity(s) for s in inspection.signers]},
-        )
+        details = {"signers": [signer_identity(s) for s in inspection.signers]}
+        if speaking:
+            details["reason"] = NO_SIGNING_RIGHT
+        raise DomainError("signer_mismatch", details=details)
 
     now = timezone.now()
     filing.number = talon_number(filing, now)

@@ -10,12 +10,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-# EKU OIDs of the Kazakh profile (SPEC R-ECP-4).
+# EKU OIDs of the Kazakh profile (SPEC R-ECP-4). A legal entity's key carries EKU_LEGAL_ENTITY and
+# one role under it: the first head (.1), a person with the right to sign (.2), the right to sign
+# financial documents (.3), the HR officer (.4) or a plain employee of the organisation (.5).
 EKU_INDIVIDUAL = "1.2.398.3.3.4.1.1"
 EKU_LEGAL_ENTITY = "1.2.398.3.3.4.1.2"
 EKU_FIRST_HEAD = "1.2.398.3.3.4.1.2.1"
 EKU_MAY_SIGN = "1.2.398.3.3.4.1.2.2"
-EKU_HR = "1.2.398.3.3.4.1.2.5"
+EKU_MAY_SIGN_FINANCIAL = "1.2.398.3.3.4.1.2.3"
+EKU_HR = "1.2.398.3.3.4.1.2.4"
+EKU_EMPLOYEE = "1.2.398.3.3.4.1.2.5"
+# The roles that may sign a document for the organisation (a filing, a power of attorney's head
+# aside): the first head and a person given the right to sign. Issue 9 "Legal entities".
+ORGANIZATION_SIGNING_ROLES = frozenset({EKU_FIRST_HEAD, EKU_MAY_SIGN})
 
 
 class Reason(enum.StrEnum):
@@ -78,6 +85,12 @@ class SignerDetails:
     @property
     def is_head(self) -> bool:
         return EKU_FIRST_HEAD in self.roles
+
+    @property
+    def may_sign_for_organization(self) -> bool:
+        """A legal-entity key whose role lets it sign for the organisation (the first head or a
+        person with the right to sign). A plain employee's key signs in but signs nothing."""
+        return any(role in ORGANIZATION_SIGNING_ROLES for role in self.roles)
 
     @property
     def identity(self) -> str | None:

@@ -53,6 +53,7 @@ __all__ = [
     "current_trust_store",
     "demo_sign",
     "require_valid_signature",
+    "signer_may_sign",
     "trust_import",
     "trust_remove",
     "verify_signature",
@@ -339,11 +340,27 @@ class _Requirement:
     head_of_bin: str | None
 
     def met_by(self, signer) -> bool:
-        if signer.identity not in self.identities:
+        if signer.identity not in self.identities or not signer_may_sign(signer):
             return False
         if self.head_of_bin is None:
             return True
         return signer.bin == self.head_of_bin and signer.is_head
+
+
+# details.reason of a signer_mismatch when the key is the company's but lacks the right to sign.
+NO_SIGNING_RIGHT = "no_signing_right"
+
+
+def signer_may_sign(signer) -> bool:
+    """May this key sign a document for the login it speaks for (issue 9 "Legal entities")?
+
+    An individual's key always may. A legal entity's key (its identity is the BIN) only with the
+    first-head role or the right to sign (1.2.398.3.3.4.1.2.1 / .2.2, SPEC R-ECP-4); a plain
+    employee's, HR officer's or finance-only key signs in, but signs nothing for the company.
+    """
+    if signer.is_legal_entity and signer.bin and signer.identity == signer.bin:
+        return signer.may_sign_for_organization
+    return True
 
 
 def require_valid_signature(
@@ -357,8 +374,9 @@ def require_valid_signature(
 ) -> Verdict:
     """Verify a CMS over exactly `payload` by one of `identities` (SPEC R-ECP-1, R-FIL-11).
 
-    A signer's identity is the BIN of a legal-entity key, else the IIN. With `head_of_bin`, the
-    matching signer must also hold that BIN with the first-head role (R-FIL-10). Raises
+    A signer's identity is the BIN of a legal-entity key, else the IIN; a legal-entity key must
+    also carry the right to sign (`signer_may_sign`). With `head_of_bin`, the matching signer must
+    also hold that BIN with the first-head role (R-FIL-10). Raises
     DomainError("signature_invalid", details={"reason": code}) when the signature fails,
     DomainError("signer_mismatch") when it holds but nobody required signed. Returns the verdict.
     """
@@ -369,5 +387,10 @@ def require_valid_signature(
         raise DomainError("signature_invalid", details={"reason": verdict.reason})
     requirement = _Requirement(frozenset(identities), head_of_bin)
     if not any(requirement.met_by(signer) for signer in verdict.signers):
+        if any(
+            signer.identity in identities and not signer_may_sign(signer)
+            for signer in verdict.signers
+        ):
+            raise DomainError("signer_mismatch", details={"reason": NO_SIGNING_RIGHT})
         raise DomainError("signer_mismatch")
     return verdict

@@ -5,6 +5,8 @@
         cms = ecp.sign(user, payload)                       # base64 detached CMS, signing key
         cms = ecp.sign(user, nonce, detached=False, purpose="auth")
         cms = ecp.sign(legal_entity, payload, head=True)    # BIN key with the first-head role
+        cms = ecp.sign(legal_entity, payload, role="employee")  # a plain employee: may not sign
+        proof = ecp.registration_proof(api_client, "880515300017")  # {"nonce", "cms"}
         ecp.revoke(user)                                    # later verifications say "revoked"
         person = ecp.expired(user); ecp.sign_with(person, payload)
 
@@ -25,6 +27,7 @@ import base64
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -90,12 +93,13 @@ class TestPki:
         iin: str | None = None,
         not_before: datetime = VALID_FROM,
         not_after: datetime = VALID_UNTIL,
+        role: str | None = None,
     ) -> pki.Person:
         login = _login_of(user)
         legal_entity = _is_legal_entity(user)
-        if head and not legal_entity:
-            raise ValueError("head=True needs a legal-entity user (its login is the BIN)")
-        cache_key = (login, legal_entity, purpose, head, iin, not_before, not_after)
+        if (head or role) and not legal_entity:
+            raise ValueError("head/role need a legal-entity user (its login is the BIN)")
+        cache_key = (login, legal_entity, purpose, head, iin, not_before, not_after, role)
         person = self._people.get(cache_key)
         if person is not None:
             return person
@@ -112,7 +116,7 @@ class TestPki:
                 full_name="ТЕСТОВ БАСШЫ" if head else "ТЕСТОВ ҚЫЗМЕТКЕР",
                 bin=login,
                 organization=_full_name(user),
-                roles=["head"] if head else ["signer"],
+                roles=[role] if role else ["head"] if head else ["signer"],
                 **common,
             )
         else:
@@ -142,7 +146,9 @@ class Ecp:
 
     def person(self, user, *, purpose: str = "sign", head: bool = False, **kwargs) -> pki.Person:
         """The key holder whose certificate names `user.login` (IIN, or BIN for a legal entity;
-        a legal entity's person also has an IIN, `iin=` to choose it)."""
+        a legal entity's person also has an IIN, `iin=` to choose it). A legal entity's key has
+        the role `role=` ("head", "signer", "finance", "hr", "employee" or an OID), else the
+        first head's with head=True, else the right to sign ("signer")."""
         return self.pki.person(user, purpose=purpose, head=head, **kwargs)
 
     def sign(
@@ -152,9 +158,41 @@ class Ecp:
         detached: bool = True,
         purpose: str = "sign",
         head: bool = False,
+        role: str | None = None,
     ) -> str:
         """A base64 CMS over `payload` by `user`'s test key (detached unless detached=False)."""
-        return self.sign_with(self.person(user, purpose=purpose, head=head), payload, detached)
+        person = self.person(user, purpose=purpose, head=head, role=role)
+        return self.sign_with(person, payload, detached)
+
+    def sign_nonce(
+        self,
+        user,
+        nonce: str,
+        *,
+        kind: str = "individual",
+        full_name: str = "",
+        purpose: str = "auth",
+        **person_kwargs,
+    ) -> str:
+        """An attached CMS over a challenge's UTF-8 bytes, as NCALayer makes for sign-in and
+        registration (API.md "Accounts and sign-in"), by an AUTH key unless purpose="sign".
+
+        `user` may be a login with no account yet: `kind` and `full_name` then shape the
+        certificate (a legal entity's BIN key, the right to sign unless `role=`/head=True)."""
+        if isinstance(user, str):
+            user = SimpleNamespace(login=user, kind=kind, full_name=full_name)
+        person = self.person(user, purpose=purpose, **person_kwargs)
+        return self.sign_with(person, nonce.encode(), detached=False)
+
+    def registration_proof(self, client, user, **kwargs) -> dict[str, str]:
+        """{"nonce", "cms"} for POST /api/v1/accounts/register/: a fresh challenge from the API
+        (`client`: a DRF APIClient or Django test Client) signed by the holder's key of `user`
+        (a login or a user-like object; keyword arguments as for `sign_nonce`)."""
+        response = client.post("/api/v1/auth/ecp/challenge/")
+        if response.status_code != 200:
+            raise AssertionError(f"challenge refused: {response.status_code} {response.content!r}")
+        nonce = response.json()["nonce"]
+        return {"nonce": nonce, "cms": self.sign_nonce(user, nonce, **kwargs)}
 
     def sign_with(self, person: pki.Person, payload: bytes | str, detached: bool = True) -> str:
         data = payload.encode() if isinstance(payload, str) else bytes(payload)

@@ -13,18 +13,26 @@ from asn1crypto import pem
 
 from sotkabinet.ecp import _asn1
 from sotkabinet.ecp.model import (
+    EKU_EMPLOYEE,
     EKU_FIRST_HEAD,
     EKU_HR,
     EKU_INDIVIDUAL,
     EKU_LEGAL_ENTITY,
     EKU_MAY_SIGN,
+    EKU_MAY_SIGN_FINANCIAL,
 )
 from sotkabinet.ecp.pki.authority import CertificateAuthority
 from sotkabinet.ecp.pki.builders import _to_pem, _write_private, build_name
 from sotkabinet.ecp.pki.keys import PrivateKey
 from sotkabinet.ecp.pki.signing import sign_cms
 
-ROLE_NAMES = {"head": EKU_FIRST_HEAD, "signer": EKU_MAY_SIGN, "hr": EKU_HR}
+ROLE_NAMES = {
+    "head": EKU_FIRST_HEAD,
+    "signer": EKU_MAY_SIGN,
+    "finance": EKU_MAY_SIGN_FINANCIAL,
+    "hr": EKU_HR,
+    "employee": EKU_EMPLOYEE,
+}
 
 
 @dataclass(eq=False)
@@ -135,7 +143,8 @@ def issue_person(
     ``purpose`` "sign" gives nonRepudiation + digitalSignature and EKU emailProtection; "auth"
     gives digitalSignature + keyEncipherment and EKU clientAuth (as NCA's real certificates do).
     With ``bin`` the holder is a legal entity's employee (EKU 1.2.398.3.3.4.1.2, O, OU=BIN…) and
-    ``roles`` adds role OIDs, given as OIDs or as "head" (.2.1), "signer" (.2.2), "hr" (.2.5).
+    ``roles`` adds role OIDs, given as OIDs or as "head" (.2.1), "signer" (.2.2), "finance" (.2.3),
+    "hr" (.2.4) or "employee" (.2.5), as NCA issues them.
     ``algorithm`` defaults to the CA's.
     """
     if purpose not in ("sign", "auth"):
