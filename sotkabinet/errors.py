@@ -80,6 +80,7 @@ MESSAGES: dict[str, Any] = {
     "append_only": _("Archive records and the ledger can only be appended to."),
     "retention_not_expired": _("The retention period has not ended (or storage is permanent)."),
     "already_disposed": _("The archive's materials have already been disposed of."),
+    "ecp_required": _("Sign the registration with the ЭЦҚ key of this IIN/BIN."),
     "wrong_court": _("The case or filing this supplements belongs to another court."),
     "reason_required": _("Give a reason."),
 }

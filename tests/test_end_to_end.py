@@ -46,7 +46,7 @@ def test_filing_to_archive_through_every_state(
     secretary = make_user("secretary", court)
     bailiff = make_user("bailiff", district=district)
 
-    # 1. The applicant registers and signs in with a password (R-FIL-1).
+    # 1. The applicant registers with the ЭЦҚ proof and signs in with a password (R-FIL-1).
     login = make_identity_number("88020230")
     ok(
         api_client.post(
@@ -57,6 +57,8 @@ def test_filing_to_archive_through_every_state(
                 "full_name": "Ерлан Тестов",
                 "email": "erlan@example.kz",
                 "kind": "individual",
+                # issue 9: the holder's key proves the ИИН
+                **ecp.registration_proof(api_client, login, full_name="Ерлан Тестов"),
             },
             format="json",
         ),

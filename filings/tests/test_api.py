@@ -23,7 +23,8 @@ from .conftest import filing_body, pdf_file, signing_payload, upload
 flow = pytest.mark.django_db(transaction=True)
 
 
-def register_and_sign_in(full_name: str = "Дана Нұрланқызы") -> tuple[APIClient, str]:
+def register_and_sign_in(ecp, full_name: str = "Дана Нұрланқызы") -> tuple[APIClient, str]:
+    """Register through the API with the holder's key (issue 9) and sign in with the password."""
     client = APIClient()
     login = new_login()
     response = client.post(
@@ -34,6 +35,7 @@ def register_and_sign_in(full_name: str = "Дана Нұрланқызы") -> tu
             "full_name": full_name,
             "email": "dana@example.kz",
             "kind": "individual",
+            **ecp.registration_proof(client, login, full_name=full_name),
         },
         format="json",
     )
@@ -53,7 +55,7 @@ def test_happy_path_register_draft_upload_submit_receive_register_talon(court, j
     from registry.services import filing_register
     from sotkabinet.accounts.models import User
 
-    client, login = register_and_sign_in()
+    client, login = register_and_sign_in(ecp)
     user = User.objects.get(login=login)
 
     created = client.post("/api/v1/filings/", filing_body(court), format="json")

@@ -36,8 +36,14 @@ def post(client: Client, url: str, data: dict, form_url: str | None = None, **ex
     return client.post(url, data, **extra)
 
 
-def sign_up(client: Client, full_name: str = "Ерлан Болатұлы") -> User:
+def sign_up(client: Client, ecp, full_name: str = "Ерлан Болатұлы") -> User:
+    """The sign-up page as the browser drives it (issue 9): a `register` challenge of this
+    session, signed by the holder's key as NCALayer would, posted with the form."""
     login = new_login()
+    token = csrf_token(client, "/accounts/sign-up/")
+    nonce = client.post(
+        "/ecp-login/challenge/", {"purpose": "register"}, HTTP_X_CSRFTOKEN=token
+    ).json()["nonce"]
     response = post(
         client,
         "/accounts/sign-up/",
@@ -50,6 +56,8 @@ def sign_up(client: Client, full_name: str = "Ерлан Болатұлы") -> U
             "business_size": "",
             "password": PASSWORD,
             "password_again": PASSWORD,
+            "nonce": nonce,
+            "cms": ecp.sign_nonce(login, nonce, full_name=full_name),
         },
     )
     assert response.status_code == 302 and response["Location"] == "/cabinet/"
@@ -101,7 +109,7 @@ def test_web_happy_path_sign_up_to_registered_case_and_talon(court, judge, clerk
     from registry.services import filing_register
 
     client = Client(enforce_csrf_checks=True)
-    user = sign_up(client)
+    user = sign_up(client, ecp)
     filing_id = new_filing(client, court)
     for title in ("Талап қою арызы", "Шарт"):
         response = upload_pdf(client, filing_id, title)

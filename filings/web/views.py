@@ -31,7 +31,9 @@ from ..talon import talon_context
 from .forms import AttachmentForm, FilingForm, SignInForm, SignUpForm, SubmitForm
 from .overview import mark_read, summaries_for
 
-TALON_RETRY_AFTER_SECONDS = 2
+# Well inside gunicorn's 5 s keep-alive, so the poll reuses a connection the server still keeps
+# open (2 s landed on the old 2 s keep-alive and was reset; README "Faults").
+TALON_RETRY_AFTER_SECONDS = 1
 
 
 def _error_text(error: DomainError) -> str:
@@ -68,7 +70,12 @@ def _sign_in_wait(request) -> int | None:
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
-    """R-FIL-1: register with ИИН/БИН and a password, then go to the cabinet."""
+    """R-FIL-1: register with ИИН/БИН and a password, then go to the cabinet.
+
+    Issue 9: the holder proves the ИИН/БИН with the key. The page has NCALayer (or, in DEMO,
+    the demo key) sign a `register` challenge of this browser session and posts `nonce` + `cms`
+    with the form; `account_register` checks them (signatures/signin.py).
+    """
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -81,6 +88,9 @@ def sign_up(request):
                 email=data["email"],
                 phone=data["phone"],
                 business_size=data["business_size"],
+                nonce=request.POST.get("nonce", "")[:255],
+                cms=request.POST.get("cms", ""),
+                session_key=request.session.session_key or "",
             )
         except DomainError as error:
             field = {
@@ -89,14 +99,14 @@ def sign_up(request):
                 "already_exists": "login",
                 "weak_password": "password",
             }.get(error.code)
-            form.add_error(field, error.message)
+            form.add_error(field, _error_text(error))
             for message in (error.details or {}).get("password", []):
                 form.add_error("password", message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Welcome to the cabinet."))
             return redirect("web:my_cases")
-    return render(request, "filings/sign_up.html", {"form": form})
+    return render(request, "filings/sign_up.html", {"form": form, "demo": settings.DEMO})
 
 
 @require_http_methods(["GET", "POST"])

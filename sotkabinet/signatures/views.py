@@ -1,9 +1,10 @@
 """Web views: sign in with ЭЦҚ through NCALayer (R-FIL-1, R-ECP-5), and the demo signer.
 
-The page gets a challenge from the public API, NCALayer signs it as an attached CMS in the
-browser (static/js/signing.js), and the form posts nonce + CMS here; a valid signature logs the
-holder in with a Django session. In DEMO mode the server can sign instead (demo_sign); those
-endpoints answer 404 when DEMO is off.
+The page gets a challenge bound to its browser session (`ecp_challenge`, issue 9: see
+signin.py), NCALayer signs it as an attached CMS in the browser (static/js/signing.js), and the
+form posts nonce + CMS here; a valid signature logs the holder in with a Django session. The
+sign-up page (filings.web) does the same with a `register` challenge. In DEMO mode the server can
+sign instead (demo_sign); those endpoints answer 404 when DEMO is off.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -50,7 +50,9 @@ def ecp_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             result = signin.ecp_sign_in(
-                nonce=request.POST.get("nonce", "")[:64], cms=request.POST.get("cms", "")
+                nonce=request.POST.get("nonce", "")[: signin.MAX_NONCE_CHARS],
+                cms=request.POST.get("cms", ""),
+                session_key=browser_session_key(request),
             )
         except DomainError as failure:
             error, status = failure.message, failure.status
@@ -65,28 +67,57 @@ def _json_error(code: str, status: int) -> JsonResponse:
     return JsonResponse(envelope(code, MESSAGES.get(code, code)), status=status)
 
 
+# Set in the session by `ecp_challenge`, so that an anonymous visitor's session is stored and
+# its cookie sent: the challenge is bound to that session's key.
+SESSION_MARK = "ecp_challenge"
+
+
+def browser_session_key(request: HttpRequest) -> str:
+    """The key of the browser session a web challenge is bound to ("" when there is none, which
+    matches no web challenge)."""
+    return request.session.session_key or ""
+
+
+@require_POST
+def ecp_challenge(request: HttpRequest) -> JsonResponse:
+    """A challenge for this browser session only (issue 9 "ЭЦҚ sign-in binding").
+
+    POST `purpose`: "auth" (the ЭЦҚ sign-in page, default) or "register" (the sign-up page).
+    Answers {"nonce", "expires_at"}, like the API's challenge, which has no session.
+    """
+    purpose = request.POST.get("purpose", signin.PURPOSE_AUTH)
+    if purpose not in SignInNonce.Purpose.values:
+        return _json_error("invalid", 400)
+    request.session[SESSION_MARK] = True
+    if not request.session.session_key:
+        request.session.save()
+    nonce = signin.challenge_issue(
+        purpose=purpose, session_key=request.session.session_key, request=request
+    )
+    return JsonResponse({"nonce": nonce.value, "expires_at": nonce.expires_at.isoformat()})
+
+
 @require_POST
 def ecp_login_demo_sign(request: HttpRequest) -> JsonResponse:
-    """DEMO only: sign a pending sign-in challenge with the demo key of the given IIN/BIN.
+    """DEMO only: sign a pending challenge of this browser session with the demo key of the
+    given IIN/BIN (`full_name` optional: the name in a new demo certificate).
 
-    Only live challenges are signed, so this is not a general signing oracle.
+    Only live challenges of the caller's session are signed, so this is not a signing oracle.
     """
     if not settings.DEMO:
         raise Http404
-    nonce = request.POST.get("nonce", "")[:64]
+    nonce = request.POST.get("nonce", "")[: signin.MAX_NONCE_CHARS]
     login_value = request.POST.get("login", "").strip()
     kind = request.POST.get("kind", User.Kind.INDIVIDUAL)
     if kind not in User.Kind.values:
         return _json_error("invalid", 400)
     if not is_valid_identity_number(login_value):
         return _json_error("invalid_bin" if kind == User.Kind.LEGAL_ENTITY else "invalid_iin", 400)
-    live = SignInNonce.objects.filter(
-        value=nonce, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists()
-    if not live:
+    if signin.live_challenge(nonce, session_key=browser_session_key(request)) is None:
         return _json_error("nonce_invalid", 401)
+    full_name = " ".join(request.POST.get("full_name", "").split())[:200]
     account = User.objects.filter(login=login_value).first() or User(
-        login=login_value, kind=kind, full_name=f"ДЕМО {login_value}"
+        login=login_value, kind=kind, full_name=full_name or f"ДЕМО {login_value}"
     )
     return JsonResponse({"cms": demo_sign(account, nonce.encode(), detached=False)})
 

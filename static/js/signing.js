@@ -14,7 +14,11 @@
  *   SotSigning.demoSign(url, fields, csrfToken) -> Promise<base64 CMS> (DEMO mode only).
  *   SotSigning.message(state) -> text in the page's language (kk, ru or en).
  *   SotSigning.toBase64(string) -> standard base64 of the string's UTF-8 bytes.
- *   SotSigning.attach(root): wires a [data-ecp-signin] form (the ЭЦҚ sign-in page).
+ *   SotSigning.attach(root): wires a [data-ecp-signin] form (the ЭЦҚ sign-in page) or a
+ *     [data-ecp-signup] form (the sign-up page): it asks data-challenge-url for a challenge of
+ *     data-challenge-purpose bound to this browser session (POST, CSRF), has it signed, fills
+ *     the hidden nonce and cms fields and submits the form. The demo button names the fields
+ *     it sends in data-login-field, data-kind-field and data-name-field.
  *   SotSigning.storagePicker(container) -> chooseStorage: buttons for the storages in container.
  */
 (function (window, document) {
@@ -185,7 +189,7 @@
   }
 
   function attach(root) {
-    var form = (root || document).querySelector('form[data-ecp-signin]');
+    var form = (root || document).querySelector('form[data-ecp-signin], form[data-ecp-signup]');
     if (!form) {
       return;
     }
@@ -201,9 +205,19 @@
       install.hidden = state !== 'not_running';
     }
 
+    function field(name) {
+      var input = name ? form.querySelector('[name="' + name + '"]') : null;
+      return input ? input.value : '';
+    }
+
     async function challenge() {
+      var body = new URLSearchParams();
+      body.append('purpose', form.getAttribute('data-challenge-purpose') || 'auth');
       var response = await window.fetch(form.getAttribute('data-challenge-url'), {
-        method: 'POST', headers: { Accept: 'application/json' }
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'X-CSRFToken': csrfToken, Accept: 'application/json' },
+        body: body
       });
       if (!response.ok) {
         throw new SigningError('failed', message('challenge_failed'));
@@ -240,8 +254,9 @@
           var nonce = await challenge();
           var cms = await demoSign(demoButton.getAttribute('data-url'), {
             nonce: nonce,
-            login: form.querySelector('[name=demo_login]').value,
-            kind: form.querySelector('[name=demo_kind]').value
+            login: field(demoButton.getAttribute('data-login-field') || 'demo_login'),
+            kind: field(demoButton.getAttribute('data-kind-field') || 'demo_kind') || 'individual',
+            full_name: field(demoButton.getAttribute('data-name-field'))
           }, csrfToken);
           show('done', message('done'));
           submit(nonce, cms);

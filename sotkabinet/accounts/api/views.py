@@ -24,9 +24,16 @@ class RegisterInput(serializers.Serializer):
     business_size = serializers.ChoiceField(
         choices=User.BusinessSize.choices, required=False, allow_blank=True, default=""
     )
+    # The proof of the holder's key (issue 9): missing ones give `ecp_required`, not a 400 list.
+    nonce = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    cms = serializers.CharField(
+        max_length=1024 * 1024, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
 
 
 class RegisterView(APIView):
+    """Register with ИИН/БИН, a password and the holder's ЭЦҚ over a challenge (R-FIL-1)."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 

@@ -19,7 +19,7 @@ def test_control_digit_algorithm_known_values():  # SPEC R-FIL-1
     assert not is_valid_identity_number("abcdefghijkl")
 
 
-def test_register_and_sign_in(api_client):  # SPEC R-FIL-1
+def test_register_and_sign_in(api_client, ecp):  # SPEC R-FIL-1; issue 9: proof by the key
     login = make_identity_number()
     response = api_client.post(
         "/api/v1/accounts/register/",
@@ -30,6 +30,7 @@ def test_register_and_sign_in(api_client):  # SPEC R-FIL-1
             "email": "a@example.kz",
             "phone": "+77010000000",
             "kind": "individual",
+            **ecp.registration_proof(api_client, login, full_name="Әлия Серікова"),
         },
         format="json",
     )
@@ -45,7 +46,7 @@ def test_register_and_sign_in(api_client):  # SPEC R-FIL-1
     assert AuditLog.objects.filter(action="account.register").exists()
 
 
-def test_register_errors(api_client):
+def test_register_errors(api_client, ecp):
     login = make_identity_number()
     bad = login[:11] + str((int(login[11]) + 1) % 10)
     body = {"login": bad, "password": "Kokshetau-2026!", "full_name": "X", "kind": "individual"}
@@ -60,8 +61,9 @@ def test_register_errors(api_client):
     body.update(login=login, kind="individual", password="123")
     response = api_client.post("/api/v1/accounts/register/", body, format="json")
     assert response.json()["error"]["code"] == "weak_password"
-    body.update(password="Kokshetau-2026!")
+    body.update(password="Kokshetau-2026!", **ecp.registration_proof(api_client, login))
     assert api_client.post("/api/v1/accounts/register/", body, format="json").status_code == 201
+    body.update(ecp.registration_proof(api_client, login))
     again = api_client.post("/api/v1/accounts/register/", body, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_exists"
 

@@ -84,7 +84,9 @@ class VerifyView(APIView):
 
 
 class EcpChallengeView(APIView):
-    """A single-use sign-in challenge (R-FIL-1): sign its UTF-8 bytes as an attached CMS."""
+    """A single-use challenge for sign-in and registration (R-FIL-1): sign its UTF-8 bytes as an
+    attached CMS. The text names the portal and the purpose (signin.py); it has no browser
+    session, so the web pages refuse it."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -101,12 +103,12 @@ class EcpChallengeView(APIView):
         },
     )
     def post(self, request):
-        nonce = signin.challenge_issue()
+        nonce = signin.challenge_issue(request=request)
         return Response({"nonce": nonce.value, "expires_at": nonce.expires_at.isoformat()})
 
 
 class EcpSignInInput(serializers.Serializer):
-    nonce = serializers.CharField(max_length=64)
+    nonce = serializers.CharField(max_length=signin.MAX_NONCE_CHARS)
     cms = serializers.CharField(max_length=MAX_CMS_CHARS)
 
 

@@ -16,11 +16,11 @@ from sotkabinet.signatures.services import verify_signature
 PAGE = "/ecp-login/"
 DEMO_SIGN_LOGIN = "/ecp-login/demo-sign/"
 DEMO_SIGN = "/signatures/demo-sign/"
-CHALLENGE = "/api/v1/auth/ecp/challenge/"
+CHALLENGE = "/ecp-login/challenge/"  # bound to the browser session (issue 9)
 
 
-def new_nonce(client: Client) -> str:
-    return client.post(CHALLENGE).json()["nonce"]
+def new_nonce(client: Client, purpose: str = "auth") -> str:
+    return client.post(CHALLENGE, {"purpose": purpose}).json()["nonce"]
 
 
 def test_page_url_name():
