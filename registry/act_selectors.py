@@ -254,7 +254,7 @@ class ActVerification:
             "document_sha256": act.sha256,
             "valid": self.valid,
             "reason": self.reason,
-            "signers": self.signers,
+            "signers": [public_signer(signer) for signer in self.signers],
             "legal_force_date": act.legal_force_date.isoformat() if act.legal_force_date else None,
         }
         if self.shows_content:
@@ -267,6 +267,12 @@ class ActVerification:
                 }
             )
         return answer
+
+
+def public_signer(signer: dict[str, Any]) -> dict[str, Any]:
+    """The signer as the public page shows it: without the ИИН (personal data, API.md
+    `/verify/`); the name, organisation, certificate and times stay."""
+    return {key: value for key, value in signer.items() if key != "iin"}
 
 
 def act_by_verify_code(code: str) -> Act:

@@ -16,7 +16,10 @@ from .models import Act, Case
 
 
 def case_policy(user, action: str, case: Case) -> bool:
-    """Parties and their attorneys, the judge and the court's staff see a case."""
+    """Parties and their attorneys, the judge and the court's staff see a case.
+    close: only the case's judge marks it closed or open (issue 9, closed proceedings)."""
+    if action == "close":
+        return user.pk == case.judge_id
     if action != "view":
         return False
     if is_case_staff(user, case):

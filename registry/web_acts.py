@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sotkabinet.accounts.access import court_ids_of
 from sotkabinet.accounts.models import Role
@@ -30,6 +30,7 @@ from sotkabinet.errors import DomainError, NotFound
 
 from .act_selectors import acts_to_sign, case_for, legal_force_due
 from .acts import act_upload
+from .closed_cases import CLOSED_GROUNDS, case_set_closed
 from .models import ActKind, Case
 
 app_name = "judge"
@@ -82,6 +83,7 @@ def judge_acts(request: HttpRequest) -> HttpResponse:
             "legal_force_due": due,
             "cases": cases,
             "kinds": ActKind.choices,
+            "closed_grounds": CLOSED_GROUNDS,
         },
     )
 
@@ -127,7 +129,44 @@ def judge_act_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("judge:acts")
 
 
+@require_POST
+@login_required
+def judge_case_closed(request: HttpRequest, case_id: int) -> HttpResponse:
+    """POST `closed` (checkbox) and `reason`: mark closed proceedings (issue 9; 004)."""
+    _require_judge_or_chairman(request)
+    try:
+        case = case_for(request.user, case_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        case = case_set_closed(
+            acting_user=request.user,
+            case=case,
+            closed=request.POST.get("closed") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from None
+        messages.error(request, error.message)
+        return _back(request, case)
+    if case.closed:
+        text = _("Case %(case)s is heard in closed proceedings.")
+    else:
+        text = _("Case %(case)s is heard in open proceedings.")
+    messages.success(request, text % {"case": case.number})
+    return _back(request, case)
+
+
+def _back(request: HttpRequest, case: Case) -> HttpResponse:
+    """Back to the page the form was on: the case page or the judge's worklist."""
+    if request.POST.get("back") == "case":
+        return redirect("cabinet_case", case_id=case.pk)
+    return redirect("judge:acts")
+
+
 urlpatterns = [
     path("acts/", judge_acts, name="acts"),
     path("cases/<int:case_id>/acts/", judge_act_upload, name="act_upload"),
+    path("cases/<int:case_id>/closed/", judge_case_closed, name="case_closed"),
 ]

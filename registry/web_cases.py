@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sotkabinet.accounts.access import can
 from sotkabinet.core.models import Notification
 from sotkabinet.errors import NotFound
 
@@ -26,6 +27,7 @@ from .act_selectors import (
     case_writs,
     filings_visible_to,
 )
+from .closed_cases import CLOSED_GROUNDS
 
 
 @require_GET
@@ -51,6 +53,9 @@ def cabinet_case(request: HttpRequest, case_id: int) -> HttpResponse:
             "filings": list(filings_visible_to(request.user, case)),
             "writs": case_writs(request.user, case),
             "events": list(case_history_visible_to(request.user, case)),
+            # The case's judge marks closed proceedings here too (issue 9).
+            "may_close": can(request.user, "close", case),
+            "closed_grounds": CLOSED_GROUNDS,
         },
     )
     unread.update(read_at=timezone.now())

@@ -151,6 +151,8 @@ class CaseCardOutput(serializers.Serializer):
     writs = serializers.ListField(child=serializers.DictField())
     history = serializers.ListField(child=serializers.DictField())
     legal_force_date = serializers.DateField(allow_null=True)
+    closed = serializers.BooleanField()
+    closed_reason = serializers.CharField(allow_null=True)
 
 
 def _iso(moment) -> str | None:
@@ -184,7 +186,8 @@ def case_card(
     case: Case, *, acts, filings, writs, events, context: dict | None = None
 ) -> dict[str, Any]:
     """API.md `{"id", "number", "court", "judge", "filings", "acts", "writs", "history",
-    "legal_force_date"}` plus the court's code and name and the secretary."""
+    "legal_force_date", "closed", "closed_reason"}` plus the court's code and name and the
+    secretary."""
     return {
         "id": case.pk,
         "number": case.number,
@@ -201,4 +204,6 @@ def case_card(
             {"at": _iso(event.at), "kind": event.kind, "note": event.note} for event in events
         ],
         "legal_force_date": case.legal_force_date.isoformat() if case.legal_force_date else None,
+        "closed": case.closed,
+        "closed_reason": case.closed_reason or None,
     }

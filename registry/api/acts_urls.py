@@ -6,10 +6,16 @@ Included by registry/api/urls.py under /api/v1/.
 from django.urls import path
 
 from . import acts_views as views
+from . import closed_views
 
 urlpatterns = [
     path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="api-case-detail"),
     path("cases/<int:case_id>/acts/", views.CaseActsView.as_view(), name="api-case-acts"),
+    path(
+        "cases/<int:case_id>/closed/",
+        closed_views.CaseClosedView.as_view(),
+        name="api-case-closed",
+    ),
     path("acts/<int:act_id>/", views.ActDetailView.as_view(), name="api-act-detail"),
     path("acts/<int:act_id>/document/", views.ActDocumentView.as_view(), name="api-act-document"),
     path(

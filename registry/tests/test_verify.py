@@ -69,8 +69,10 @@ def test_valid_act_verifies_for_anyone(client, marked_act, judge):
     assert body["document_sha256"] == marked_act.sha256
     assert body["valid"] is True and body["reason"] is None
     assert body["legal_force_date"] == marked_act.legal_force_date.isoformat()
-    # the judge's signature of the act and the judge's legal-force mark
-    assert [signer["iin"] for signer in body["signers"]] == [judge.login, judge.login]
+    # the judge's signature of the act and the judge's legal-force mark; the public signer
+    # object leaves out the ИИН (issue 9, API.md `/verify/`)
+    assert [signer["full_name"] for signer in body["signers"]] == [judge.full_name] * 2
+    assert not any("iin" in signer for signer in body["signers"])
     assert {"certificate_serial", "issuer", "signing_time", "key_usage"} <= set(body["signers"][0])
     # an open case shows what the document is
     assert body["title"] == marked_act.title
