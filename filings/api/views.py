@@ -39,7 +39,9 @@ from .serializers import (
     NotificationSerializer,
 )
 
-TALON_RETRY_AFTER_SECONDS = 2
+# Well inside gunicorn's 5 s keep-alive, so the poll reuses a connection the server still keeps
+# open (2 s landed on the old 2 s keep-alive and was reset; README "Faults").
+TALON_RETRY_AFTER_SECONDS = 1
 TALON_RENDER_LOCK_SECONDS = 120
 
 
