@@ -68,7 +68,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 check-deploy: install
-	SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=sot.example.kz DJANGO_SETTINGS_MODULE=sotkabinet.settings.production \
+	SECRET_KEY=$$(openssl rand -hex 32) ENFORCEMENT_API_TOKEN=$$(openssl rand -hex 32) \
+	  ALLOWED_HOSTS=sot.example.kz DJANGO_SETTINGS_MODULE=sotkabinet.settings.production \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # End-to-end tests in headless Chromium (tests/e2e). Screenshots go to artifacts/screenshots/.

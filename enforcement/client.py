@@ -5,7 +5,7 @@ chamber module this project ships, ``/api/v1/ais-oip/``). Pointing that URL at a
 is all it takes to talk to it, as long as it speaks the same contract:
 
     POST {ENFORCEMENT_API_URL}writs/
-    Authorization: Token {ENFORCEMENT_API_TOKEN} (see ``service_token``)
+    Authorization: Token {ENFORCEMENT_API_TOKEN}
     Idempotency-Key: <stable per message>
     <the R-ENF-3 payload as JSON>
 
@@ -18,8 +18,6 @@ error page). Permanent: any other 4xx (bad token, refused payload, idempotency k
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,14 +57,10 @@ class RegistrationReceipt:
 
 
 def service_token() -> str:
-    """The token the court system presents to АИС ОИП: ``ENFORCEMENT_API_TOKEN``, or, when it is
-    not set, one derived from SECRET_KEY. The derived token lets a single deployment (this
-    project's own chamber module, `make run`) work without configuration, and stays secret as
-    long as SECRET_KEY does; talking to a real АИС ОИП needs the token it issued."""
-    if settings.ENFORCEMENT_API_TOKEN:
-        return settings.ENFORCEMENT_API_TOKEN
-    key = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(key, b"sotkabinet:ais-oip-service-token", hashlib.sha256).hexdigest()
+    """The token the court system presents to АИС ОИП: ``ENFORCEMENT_API_TOKEN``, never derived
+    from anything else (issue 9). Production refuses to start without it; elsewhere settings
+    fill it with a random value kept in DATA_DIR (one deployment's web and worker share it)."""
+    return settings.ENFORCEMENT_API_TOKEN or ""
 
 
 def build_session() -> requests.Session:

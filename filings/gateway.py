@@ -17,9 +17,10 @@ needs no network, no second worker thread (a single-threaded dev server would de
 itself) and no reachable public URL, while still exercising the signature check and idempotency
 path byte for byte. The endpoint itself is covered by the tests with the same signed bodies.
 
-The sandbox is served only when `sandbox_enabled()`: with DEMO or DEBUG on, or
-PAYMENT_GATEWAY_SANDBOX=True; a production deploy without them gets 404 there, so nobody can mark
-a duty paid for free.
+The sandbox is served only when `sandbox_enabled()`: DEMO on and PAYMENT_GATEWAY_SANDBOX not
+turned off (it defaults to DEMO). Without DEMO it is off whatever else is set (issue 9: DEBUG or
+PAYMENT_GATEWAY_SANDBOX alone do not switch it on; the production profile refuses to start with
+the sandbox on and DEMO off), and its pages answer 404, so nobody can mark a duty paid for free.
 """
 
 from __future__ import annotations
@@ -62,10 +63,10 @@ def get_gateway() -> PaymentGateway:
 
 
 def sandbox_enabled() -> bool:
-    explicit = getattr(settings, "PAYMENT_GATEWAY_SANDBOX", None)
-    if explicit is not None:
-        return bool(explicit)
-    return bool(settings.DEMO or settings.DEBUG)
+    """Issue 9 "Demo safety": the sandbox gateway never runs without DEMO."""
+    if not settings.DEMO:
+        return False
+    return bool(getattr(settings, "PAYMENT_GATEWAY_SANDBOX", True))
 
 
 def sandbox_notice(payment: Payment, *, paid: bool) -> bytes:

@@ -18,6 +18,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "sot.example.kz",
         "PAYMENT_GATEWAY_SECRET": "gateway-secret",
+        "ENFORCEMENT_API_TOKEN": "a-long-random-service-token-" + "y" * 40,
         "DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }

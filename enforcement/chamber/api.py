@@ -4,13 +4,14 @@
 ``/api/v1/enforcement/…``: the regional chamber's desk: the bailiff registry (R-ENF-4),
 reassignment by the disciplinary commission (002 п.12) and the distribution report (R-ENF-6).
 
-Threat model of ``ais-oip/``: only the court system (the shared service token) or a chamber
-service user may call it, but the body is still treated as untrusted. Its shape is validated
-before anything is stored; the fields the distribution uses are copied out and checked; the
-rest is kept as sent and never interpreted. News about a writ reaches the court's tables only
-when both its id and its number match a writ there (``services._same_document``), so a
-registration cannot move somebody else's writ. Names end up in HTML (escaped by the templates)
-and in the CSV report, where a leading ``=``, ``+``, ``-`` or ``@`` is neutralised.
+Threat model of ``ais-oip/``: only the court system (the shared service token) may call it (a
+chamber user is not the service, issue 9), but the body is still treated as untrusted. Its
+shape is validated before anything is stored; the fields the distribution uses are copied out
+and checked; the rest is kept as sent and never interpreted. News about a writ reaches the
+court's tables only when both its id and its number match a writ there
+(``services._same_document``), so a registration cannot move somebody else's writ. Names end up
+in HTML (escaped by the templates) and in the CSV report, where a leading ``=``, ``+``, ``-`` or
+``@`` is neutralised.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from datetime import date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -30,6 +30,7 @@ from enforcement import distribution as engine
 from enforcement.api.views import visible_writ, writ_response
 from sotkabinet.accounts.access import has_role
 from sotkabinet.accounts.models import Role, User
+from sotkabinet.accounts.tokens import ExpiringTokenAuthentication
 from sotkabinet.errors import DomainError, Forbidden, NotFound
 
 from . import inputs, registry, selectors, services
@@ -80,7 +81,7 @@ class RegistrationInput(serializers.Serializer):
 
 
 class ServiceView(APIView):
-    authentication_classes = [ServiceTokenAuthentication, TokenAuthentication]
+    authentication_classes = [ServiceTokenAuthentication, ExpiringTokenAuthentication]
     permission_classes = [IsEnforcementService]
 
 

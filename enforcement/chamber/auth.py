@@ -1,7 +1,11 @@
 """Who may call the АИС ОИП stand-in: the court system with the shared service token
-(``settings.ENFORCEMENT_API_TOKEN``, or the one derived from SECRET_KEY when it is unset, see
-``enforcement.client.service_token``) or a service user of the chamber (an ordinary API token of
-a user holding the chamber role)."""
+(``settings.ENFORCEMENT_API_TOKEN``, never derived from SECRET_KEY) and nobody else (issue 9).
+
+A user holding the chamber role is not the service: their API token authenticates them (so they
+get 403, not 401), but it never passes for the court system. The stand-in keys registrations by
+the writ id the court system sends (``source_writ_id``); with the service the only caller, no
+other caller can register a writ id first (pre-empting the court's writ) or read the court's
+registrations back."""
 
 from __future__ import annotations
 
@@ -12,8 +16,6 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 
 from enforcement.client import service_token
-from sotkabinet.accounts.access import has_role
-from sotkabinet.accounts.models import Role
 
 
 class ServicePrincipal:
@@ -33,8 +35,8 @@ class ServicePrincipal:
 
 
 class ServiceTokenAuthentication(BaseAuthentication):
-    """`Authorization: Token <ENFORCEMENT_API_TOKEN>`. Any other token is left to DRF's
-    TokenAuthentication (a chamber service user)."""
+    """`Authorization: Token <ENFORCEMENT_API_TOKEN>`. Any other token is left to the portal's
+    token authentication (a user, who is then refused by ``IsEnforcementService``)."""
 
     keyword = b"token"
 
@@ -53,11 +55,10 @@ class ServiceTokenAuthentication(BaseAuthentication):
 
 
 class IsEnforcementService(BasePermission):
+    """Only the court system's service token; no user, whatever their roles (issue 9)."""
+
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if isinstance(user, ServicePrincipal):
-            return True
-        return bool(user and user.is_authenticated and has_role(user, Role.CHAMBER))
+        return isinstance(request.user, ServicePrincipal)
 
 
 class ServiceTokenScheme(OpenApiAuthenticationExtension):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
 from datetime import datetime
 
 import pytest
@@ -112,7 +114,8 @@ def test_r_enf_3_a_malformed_payload_is_400(service, db, breakage):
     assert not Registration.objects.exists()
 
 
-def test_authentication_service_token_or_chamber_user(db, client_for, make_user, settings, service):
+def test_authentication_service_token_only(db, client_for, make_user, settings, service):
+    """Issue 9: only the court system's service token; a chamber user is not the service."""
     anonymous = APIClient()
     assert post(anonymous, sample_payload()).status_code == 401
     wrong = APIClient()
@@ -120,17 +123,40 @@ def test_authentication_service_token_or_chamber_user(db, client_for, make_user,
     assert post(wrong, sample_payload()).status_code == 401
     judge = make_user("judge")
     assert post(client_for(judge), sample_payload()).status_code == 403
-    chamber_service_user = make_user("chamber")
-    assert post(client_for(chamber_service_user), sample_payload()).status_code == 201
-    # Unset, the token is derived from SECRET_KEY: never empty, never the old one.
+    chamber_user = make_user("chamber")
+    assert post(client_for(chamber_user), sample_payload()).status_code == 403
+    assert not Registration.objects.exists()
+    assert post(service, sample_payload()).status_code == 201
+
+
+def test_issue_9_the_service_token_is_never_derived_from_secret_key(db, settings, service):
     settings.ENFORCEMENT_API_TOKEN = ""
+    assert service_token() == ""
     empty = APIClient()
     empty.credentials(HTTP_AUTHORIZATION="Token ")
     assert post(empty, sample_payload(), key="k2").status_code == 401
     assert post(service, sample_payload(), key="k3").status_code == 401
-    derived = APIClient()
-    derived.credentials(HTTP_AUTHORIZATION=f"Token {service_token()}")
-    assert post(derived, sample_payload(), key="k4").status_code == 200
+    for message in (b"sotkabinet:ais-oip-service-token", b""):
+        derived = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+        guess = APIClient()
+        guess.credentials(HTTP_AUTHORIZATION=f"Token {derived}")
+        assert post(guess, sample_payload(), key="k4").status_code == 401
+    assert not Registration.objects.exists()
+
+
+def test_issue_9_a_chamber_user_cannot_pre_empt_or_read_the_courts_writs(
+    db, client_for, make_user, service
+):
+    """Registrations are keyed by the writ id the caller sends; only the service may send one."""
+    chamber_user = make_user("chamber")
+    squatter = client_for(chamber_user)
+    assert post(squatter, sample_payload(9001), key="chosen").status_code == 403
+    created = post(service, sample_payload(9001), key="court-key")
+    assert created.status_code == 201  # the court's own writ is new, not someone's replay
+    number = created.json()["enforcement_number"]
+    assert squatter.get(f"{URL}{number}/").status_code == 403
+    assert post(squatter, sample_payload(9001), key="court-key").status_code == 403
+    assert Registration.objects.get(source_writ_id=9001).inbound_requests.count() == 1
 
 
 def test_registration_detail_by_number(service, db):
@@ -173,8 +199,16 @@ def test_news_about_a_writ_needs_its_id_and_number_to_match(
 
 
 def test_an_unconfigured_deployment_talks_to_its_own_chamber(dispatched, ais_oip, settings):
-    """`make run` without ENFORCEMENT_API_TOKEN: both sides derive the same token."""
-    settings.ENFORCEMENT_API_TOKEN = ""
+    """`make run` without ENFORCEMENT_API_TOKEN: settings hold one random token in DATA_DIR,
+    which the outbox sends and the stand-in accepts (never one derived from SECRET_KEY)."""
+    from sotkabinet.settings.base import _local_secret
+
+    settings.ENFORCEMENT_API_TOKEN = _local_secret("enforcement-api-token")
+    assert len(settings.ENFORCEMENT_API_TOKEN) == 64
+    derived = hmac.new(
+        settings.SECRET_KEY.encode(), b"sotkabinet:ais-oip-service-token", hashlib.sha256
+    ).hexdigest()
+    assert derived != settings.ENFORCEMENT_API_TOKEN
     writ_id = dispatched()
     assert OutboxMessage.objects.get(writ_id=writ_id).status == "delivered"
-    assert ais_oip.calls[0].headers["Authorization"] == f"Token {service_token()}"
+    assert ais_oip.calls[0].headers["Authorization"] == f"Token {settings.ENFORCEMENT_API_TOKEN}"

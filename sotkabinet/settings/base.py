@@ -29,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # DEMO=1 enables the demo CA as a trust anchor and the server-side demo signer. Never in production.
 DEMO = env.bool("DEMO", default=False)
+PRODUCTION = False  # production.py: True (demo tools refuse to run there)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

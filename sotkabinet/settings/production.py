@@ -1,14 +1,26 @@
 """Production profile: passes `manage.py check --deploy`.
 
-SECRET_KEY and ALLOWED_HOSTS have no defaults here, so a misconfigured deploy fails at start-up.
+SECRET_KEY, ALLOWED_HOSTS and ENFORCEMENT_API_TOKEN have no defaults here, so a misconfigured
+deploy fails at start-up; so does the sandbox payment gateway without DEMO (issue 9).
 """
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
 
+PRODUCTION = True  # `seed_demo` refuses to run here
 DEBUG = False
 DEMO = env.bool("DEMO", default=False)
 SECRET_KEY = env("SECRET_KEY")
+# The court system's token for АИС ОИП: required, never derived from SECRET_KEY (issue 9).
+ENFORCEMENT_API_TOKEN = env("ENFORCEMENT_API_TOKEN")
+if not ENFORCEMENT_API_TOKEN.strip():
+    raise ImproperlyConfigured("Set the ENFORCEMENT_API_TOKEN environment variable.")
+# The sandbox gateway marks duties paid for free: never without DEMO.
+PAYMENT_GATEWAY_SANDBOX = env.bool("PAYMENT_GATEWAY_SANDBOX", default=DEMO)
+if PAYMENT_GATEWAY_SANDBOX and not DEMO:
+    raise ImproperlyConfigured("PAYMENT_GATEWAY_SANDBOX needs DEMO=1; never on a real portal.")
 PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -22,7 +22,7 @@ from datetime import date, time
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sotkabinet.accounts.models import Role, User
@@ -282,6 +282,9 @@ class Command(BaseCommand):
     help = "Create (or refresh) demo courts, districts, users for every role and demo ЭЦҚ keys."
 
     def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            # Demo users have published passwords: never on a real portal (issue 9).
+            raise CommandError("seed_demo refuses to run under the production settings profile.")
         with transaction.atomic():
             seed_reference_data()
             users = seed_users()
