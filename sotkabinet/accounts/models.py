@@ -84,7 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         on_delete=models.PROTECT,
         related_name="registered_users",
-        help_text="Bailiffs: the district they are registered in (R-ENF-4).",
+        help_text="Bailiffs: the district they are registered in (R-ENF-4). The regional "
+        "chamber: its seat; the chamber works for this district's region.",
     )
     attached_districts = models.ManyToManyField(
         "courts.District",
