@@ -266,6 +266,15 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            # Issue 9 "Bank receipts": one receipt code settles one filing, even under a race
+            # (R-FIL-5). Gateway e-receipts carry their payment's code, so this covers both.
+            models.UniqueConstraint(
+                fields=["receipt_code"],
+                condition=~models.Q(receipt_code=""),
+                name="filings_attachment_receipt_code_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.sha256[:12]})"
@@ -388,6 +397,8 @@ class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
+    # The gateway confirmed another amount than the payment's: not counted (issue 9).
+    MISMATCH = "mismatch", _("Amount mismatch (not counted)")
 
 
 class Payment(models.Model):

@@ -19,7 +19,9 @@ def filings_visible_to(user, *, status: str | None = None) -> QuerySet[Filing]:
     filings = Filing.objects.filter(Q(author=user) | Q(principal=user))
     if status:
         filings = filings.filter(status=status)
-    return filings.select_related("court", "author", "principal", "case", "case__judge")
+    return filings.select_related(
+        "court", "author", "principal", "case", "case__judge"
+    ).prefetch_related("payments")  # the duty's `paid` (issue 9), without a query per filing
 
 
 def filing_detail(filing_id: int) -> Filing | None:
@@ -30,6 +32,7 @@ def filing_detail(filing_id: int) -> Filing | None:
         )
         .prefetch_related(
             "attachments",
+            "payments",  # the duty's `paid` (issue 9)
             Prefetch("events", queryset=FilingEvent.objects.order_by("at", "id")),
         )
         .filter(pk=filing_id)

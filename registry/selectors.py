@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
+from filings.duty.settlement import duty_summary
 from filings.models import Attachment, AttachmentKind, Deferral, Filing, FilingStatus
 from sotkabinet.accounts.access import court_ids_of
 from sotkabinet.accounts.models import Role, User
@@ -181,6 +182,8 @@ def registration_card(filing: Filing, now: datetime | None = None) -> dict:
     if suggested_case is None and filing.supplement_to_id:
         suggested_case = filing.supplement_to.case
 
+    duty = duty_summary(filing)
+
     def local(moment: datetime | None) -> datetime | None:
         return timezone.localtime(moment, tz) if moment else None
 
@@ -199,6 +202,9 @@ def registration_card(filing: Filing, now: datetime | None = None) -> dict:
         "signature_checked_at": local(filing.signature_checked_at),
         "duty": {
             "amount": filing.duty_amount,
+            # Issue 9: the confirmed gateway payments and what they leave due.
+            "paid": duty.paid,
+            "due": duty.due,
             "status": filing.duty_status,
             "status_label": filing.get_duty_status_display(),
             "payments": list(filing.payments.order_by("created_at")),

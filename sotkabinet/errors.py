@@ -65,6 +65,7 @@ MESSAGES: dict[str, Any] = {
     "head_order_required": _("Attach the order appointing the head before signing."),
     "duty_not_configured": _("The state duty tariff is not configured (no MCI value)."),
     "receipt_code_used": _("This receipt code has already been used."),
+    "amount_mismatch": _("The confirmed amount differs from the payment's; it is not counted."),
     "demo_disabled": _("The demo signer is available only in the demo mode."),
     "not_submitted": _("The filing has not been sent yet: there is no talon."),
     "document_tampered": _("The stored document does not match its signed hash."),
@@ -83,6 +84,7 @@ MESSAGES: dict[str, Any] = {
     "ecp_required": _("Sign the registration with the ЭЦҚ key of this IIN/BIN."),
     "wrong_court": _("The case or filing this supplements belongs to another court."),
     "reason_required": _("Give a reason."),
+    "too_many_signers": _("The signature has too many signers to check here."),
 }
 
 

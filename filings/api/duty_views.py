@@ -104,7 +104,8 @@ class DutyPaymentInput(serializers.Serializer):
         min_value=Decimal("0.01"),
         required=False,
         allow_null=True,
-        help_text="Defaults to the filing's duty; give it for an additional payment (R-FIL-9).",
+        help_text="Defaults to what is still due (the duty less confirmed payments); a smaller "
+        "amount is a part payment. Give it for an additional payment (R-FIL-9).",
     )
 
 
@@ -121,7 +122,11 @@ PaymentOutput = inline_serializer(
 
 
 class FilingPaymentView(APIView):
-    """Start an online payment; send the payer to `redirect_url` (R-FIL-5, R-FIL-9)."""
+    """Start an online payment; send the payer to `redirect_url` (R-FIL-5, R-FIL-9).
+
+    Issue 9: the payment counts only when the gateway confirms exactly its `amount`, and the
+    duty is `paid` only once the confirmed payments cover it.
+    """
 
     @extend_schema(request=DutyPaymentInput, responses={201: PaymentOutput})
     @idempotent
@@ -162,6 +167,8 @@ class PaymentCallbackView(APIView):
 
     `X-Gateway-Signature: <hex HMAC-SHA256 of the raw body under PAYMENT_GATEWAY_SECRET>`.
     Idempotent: replays return 200 and change nothing. A bad signature: 400 `bad_signature`.
+    A `paid` notice whose amount differs from the payment's is not counted: the payment is
+    recorded as `mismatch` and the answer is 409 `amount_mismatch` (issue 9).
     """
 
     permission_classes = [AllowAny]
@@ -259,7 +266,12 @@ def attachment_data(attachment: Attachment) -> dict:
 
 
 class PaymentCheckView(APIView):
-    """ "Check payment receipt" by the receipt's unique code (R-FIL-5). Unknown code: 404."""
+    """ "Check payment receipt" by the receipt's unique code (R-FIL-5). Unknown code: 404.
+
+    Tells no more than the receipt's holder knows (issue 9): the filing, court, payer and
+    gateway reference only to someone who may see the filing, null for everyone else
+    (`filings.duty.receipts.receipt_check`).
+    """
 
     @extend_schema(
         parameters=[OpenApiParameter("code", str, required=True)],
@@ -270,14 +282,16 @@ class PaymentCheckView(APIView):
                     "code": serializers.CharField(),
                     "source": serializers.ChoiceField(choices=["gateway", "bank_receipt"]),
                     "verified": serializers.BooleanField(),
+                    "used": serializers.BooleanField(),
                     "status": serializers.CharField(),
                     "amount": serializers.CharField(allow_null=True),
                     "paid_at": serializers.DateTimeField(allow_null=True),
                     "reference": serializers.CharField(allow_null=True),
                     "payer": serializers.JSONField(allow_null=True),
-                    "filing": serializers.IntegerField(),
+                    "filing": serializers.IntegerField(allow_null=True),
                     "filing_number": serializers.CharField(allow_null=True),
-                    "court": serializers.CharField(),
+                    "court": serializers.CharField(allow_null=True),
+                    "uploaded_at": serializers.DateTimeField(allow_null=True),
                 },
             )
         },

@@ -14,6 +14,7 @@ from sotkabinet.core.models import Notification
 from sotkabinet.documents.issues import MESSAGES as DOCUMENT_MESSAGES
 from sotkabinet.documents.issues import message_for
 
+from ..duty.settlement import duty_summary
 from ..models import (
     Attachment,
     AttachmentKind,
@@ -175,7 +176,15 @@ class FilingSignatureSerializer(serializers.Serializer):
 
 class FilingDutySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    status = serializers.CharField()
+    paid = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="The sum of confirmed gateway payments (issue 9).",
+    )
+    status = serializers.CharField(
+        help_text="paid | receipt | deferred | missing | not_required; `paid` only once `paid` "
+        "covers `amount`."
+    )
 
 
 class FilingTalonSerializer(serializers.Serializer):
@@ -276,8 +285,7 @@ class FilingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FilingDutySerializer)
     def get_duty(self, filing: Filing) -> dict:
-        amount = filing.duty_amount
-        return {"amount": str(amount) if amount is not None else None, "status": filing.duty_status}
+        return duty_summary(filing).as_api()
 
     @extend_schema_field(FilingPersonSerializer)
     def get_author(self, filing: Filing) -> dict | None:

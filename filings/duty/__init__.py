@@ -15,8 +15,10 @@ Threat model: the callback body and its signature header come from the network. 
 checked over the exact raw bytes with a constant-time compare before anything is parsed or
 written; replays are harmless because a payment in a final state is never changed again.
 
-Modules: `tariff` (the quote), `payments` (gateway payment and its callback), `receipts` (the
-receipt check and bank receipts), `deferral`. Callers import from `filings.duty`.
+Modules: `tariff` (the quote), `payments` (gateway payment and its callback), `settlement`
+(what is paid and still due; the status is `paid` only when confirmed payments cover the duty,
+issue 9), `receipts` (the receipt check and bank receipts), `deferral`. Callers import from
+`filings.duty`.
 """
 
 from .deferral import deferral_allowed, deferral_request, deferral_request_with_upload
@@ -30,19 +32,32 @@ from .payments import (
     render_e_receipt,
 )
 from .receipts import receipt_check, receipt_code_taken, receipt_mark, receipt_upload
+from .settlement import (
+    DutySummary,
+    duty_due,
+    duty_paid,
+    duty_resettle,
+    duty_summary,
+    settled_status,
+)
 from .tariff import DutyQuote, duty_quote, duty_quote_details, duty_status_for, mci_for
 
 __all__ = [
     "PAYABLE_STATUSES",
     "SIGNATURE_HEADER",
     "DutyQuote",
+    "DutySummary",
     "callback_signature",
     "deferral_allowed",
     "deferral_request",
     "deferral_request_with_upload",
+    "duty_due",
+    "duty_paid",
     "duty_quote",
     "duty_quote_details",
+    "duty_resettle",
     "duty_status_for",
+    "duty_summary",
     "mci_for",
     "payment_callback",
     "payment_redirect_url",
@@ -52,4 +67,5 @@ __all__ = [
     "receipt_mark",
     "receipt_upload",
     "render_e_receipt",
+    "settled_status",
 ]

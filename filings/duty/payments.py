@@ -25,12 +25,12 @@ from sotkabinet.errors import Conflict, DomainError, NotFound
 from ..models import (
     Attachment,
     AttachmentKind,
-    DutyStatus,
     Filing,
     FilingStatus,
     Payment,
     PaymentStatus,
 )
+from .settlement import duty_due, duty_paid, duty_resettle
 from .tariff import money
 
 SIGNATURE_HEADER = "X-Gateway-Signature"
@@ -64,15 +64,21 @@ def _new_reference() -> str:
 def payment_start(*, acting_user, filing: Filing, amount: Decimal | None = None) -> Payment:
     """Start an online payment: a pending Payment and the gateway page to send the payer to.
 
-    `amount` defaults to the filing's computed duty. Additional payments (R-FIL-9) give an
-    explicit amount and work on submitted and registered filings too. Each call starts a new
-    payment (use the Idempotency-Key header to make retries safe).
+    `amount` defaults to what is still due: the duty less the confirmed payments (issue 9); a
+    smaller amount is a part payment. Additional payments (R-FIL-9) give an explicit amount and
+    work on submitted and registered filings too. Each call starts a new payment (use the
+    Idempotency-Key header to make retries safe).
     """
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     require_payable(filing)
     if amount is None:
-        amount = filing.duty_amount
-    if amount is None or amount <= 0:
+        amount = duty_due(filing.duty_amount, duty_paid(filing))
+        if amount <= 0:
+            raise DomainError(
+                "invalid",
+                details={"amount": _("Nothing is due: give the amount of an additional payment.")},
+            )
+    if amount <= 0:
         raise DomainError("invalid", details={"amount": _("Give a positive amount.")})
     payment = Payment.objects.create(
         filing=filing, amount=money(Decimal(amount)), payer=acting_user, reference=_new_reference()
@@ -116,15 +122,44 @@ def payment_callback(raw_body: bytes, signature: str | None) -> Payment:
     The signature is an HMAC-SHA256 (hex) of the exact raw body with PAYMENT_GATEWAY_SECRET;
     a missing or wrong one gives 400 `bad_signature` and changes nothing. Body:
     `{"reference", "status": "paid"|"failed", "amount", "receipt_code"?, "transaction_id"?,
-    "paid_at"?}`. Idempotent: a payment already paid or failed is returned unchanged, so the
-    gateway may retry or replay the notice any number of times. On `paid` the e-receipt PDF is
-    rendered and attached to the filing as kind `duty_receipt`, and the duty status becomes `paid`.
+    "paid_at"?}`; `amount` is required with `paid`. Idempotent: a payment already decided is
+    returned unchanged, so the gateway may retry or replay the notice any number of times.
+    On `paid` with the payment's exact amount, the e-receipt PDF is rendered and attached to the
+    filing as kind `duty_receipt`, and the duty is `paid` once the confirmed payments cover it.
+
+    Issue 9: a `paid` notice for another amount than the payment's is not counted. The payment
+    is recorded as `mismatch` (final; audit row `payment.mismatch`, a notice to the payer) and
+    the gateway gets 409 `amount_mismatch`, again on every replay, so an operator settles it.
     """
     expected = callback_signature(raw_body)
     if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
         raise DomainError("bad_signature")
     data = _parse_callback(raw_body)
-    return _apply_callback(data)
+    payment = _apply_callback(data)  # commits, so a mismatch stays recorded
+    if payment.status == PaymentStatus.MISMATCH:
+        raise Conflict(
+            "amount_mismatch",
+            details={
+                "reference": payment.reference,
+                "amount": (payment.callback_payload or {}).get("amount"),
+                "expected": str(payment.amount),
+            },
+        )
+    return payment
+
+
+def _confirmed_amount(data: dict) -> Decimal:
+    """The `amount` of a `paid` notice, as an exact decimal; 400 `invalid` if absent or bad."""
+    raw = data.get("amount")
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise DomainError("invalid", details={"amount": _("Required.")})
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise DomainError("invalid", details={"amount": _("Not a number.")}) from None
+    if not amount.is_finite():
+        raise DomainError("invalid", details={"amount": _("Not a number.")})
+    return amount
 
 
 @transaction.atomic
@@ -140,10 +175,6 @@ def _apply_callback(data: dict) -> Payment:
         raise NotFound(_("No payment with this reference."))
     if payment.status != PaymentStatus.PENDING:
         return payment  # a replay: the first notice already decided this payment
-    try:
-        paid_amount = Decimal(str(data.get("amount", payment.amount)))
-    except InvalidOperation:
-        raise DomainError("invalid", details={"amount": _("Not a number.")}) from None
     payment.callback_payload = data
     if data["status"] == PaymentStatus.FAILED:
         payment.status = PaymentStatus.FAILED
@@ -158,25 +189,56 @@ def _apply_callback(data: dict) -> Payment:
             filing_id=payment.filing_id,
         )
         return payment
-    if money(paid_amount) != payment.amount:
-        raise DomainError(
-            "invalid",
-            _("The paid amount differs from the payment's amount."),
-            details={"amount": str(paid_amount), "expected": str(payment.amount)},
-        )
+    confirmed = _confirmed_amount(data)
+    if confirmed != payment.amount:  # exact: 10000 == 10000.00, but 10000.004 is not
+        _mark_mismatch(payment, confirmed)
+        return payment
     _mark_paid(payment, data)
     return payment
 
 
-def _unique_receipt_code(proposed: str | None) -> str:
-    code = (proposed or "").strip()[:64]
-    if code and not Payment.objects.filter(receipt_code=code).exists():
-        return code
-    if code:
-        raise DomainError("invalid", details={"receipt_code": _("Already used.")})
+def _mark_mismatch(payment: Payment, confirmed: Decimal) -> None:
+    """Record a confirmation of another amount: not counted towards the duty (issue 9)."""
+    payment.status = PaymentStatus.MISMATCH
+    payment.save(update_fields=["status", "callback_payload"])
+    audit(
+        None,
+        "payment.mismatch",
+        payment,
+        reference=payment.reference,
+        filing=payment.filing_id,
+        amount=str(confirmed),
+        expected=str(payment.amount),
+    )
+    notify(
+        payment.payer,
+        "payment_mismatch",
+        _(
+            "The payment gateway confirmed %(confirmed)s ₸ for the state duty payment "
+            "%(reference)s of %(amount)s ₸, so it is not counted towards the duty. Ask the payment "
+            "service to correct or refund it."
+        )
+        % {
+            "confirmed": confirmed,
+            "reference": payment.reference,
+            "amount": payment.amount,
+        },
+        link=f"/cabinet/filings/{payment.filing_id}/duty/",
+        filing_id=payment.filing_id,
+    )
+
+
+def _receipt_code_free(code: str) -> bool:
+    return not (
+        Payment.objects.filter(receipt_code=code).exists()
+        or Attachment.objects.filter(receipt_code=code).exists()
+    )
+
+
+def _portal_receipt_code() -> str:
     while True:
         code = f"EP-{secrets.token_hex(8).upper()}"
-        if not Payment.objects.filter(receipt_code=code).exists():
+        if _receipt_code_free(code):
             return code
 
 
@@ -230,40 +292,66 @@ def render_e_receipt(payment: Payment) -> Attachment:
 
 
 def _mark_paid(payment: Payment, data: dict) -> None:
+    """Count a confirmed payment: its e-receipt, then the duty status from the paid sum.
+
+    The e-receipt takes the gateway's receipt code. If that code is already used on the portal
+    (a bank receipt uploaded under it, or a race), the verified payment still counts under a
+    portal-made `EP-…` code and the audit row keeps the gateway's code: a code typed in by an
+    applicant must not block someone else's real payment (issue 9 "Bank receipts").
+    """
+    filing = Filing.objects.select_for_update().get(pk=payment.filing_id)
     payment.status = PaymentStatus.PAID
     payment.paid_at = _parse_paid_at(data.get("paid_at"))
-    payment.receipt_code = _unique_receipt_code(data.get("receipt_code"))
-    attachment = render_e_receipt(payment)
-    payment.receipt_attachment = attachment
-    try:
-        with transaction.atomic():
-            payment.save(
-                update_fields=[
-                    "status",
-                    "paid_at",
-                    "receipt_code",
-                    "receipt_attachment",
-                    "callback_payload",
-                ]
-            )
-    except IntegrityError:
-        raise DomainError("invalid", details={"receipt_code": _("Already used.")}) from None
-    filing = Filing.objects.select_for_update().get(pk=payment.filing_id)
-    filing.duty_status = DutyStatus.PAID
+    proposed = str(data.get("receipt_code") or "").strip()[:64]
+    code = proposed if proposed and _receipt_code_free(proposed) else _portal_receipt_code()
+    for _attempt in range(3):
+        payment.receipt_code = code
+        try:
+            with transaction.atomic():  # the unique constraints decide a race
+                payment.receipt_attachment = render_e_receipt(payment)
+                payment.save(
+                    update_fields=[
+                        "status",
+                        "paid_at",
+                        "receipt_code",
+                        "receipt_attachment",
+                        "callback_payload",
+                    ]
+                )
+            break
+        except IntegrityError:
+            code = _portal_receipt_code()
+    else:
+        raise Conflict("receipt_code_used")
+    status = duty_resettle(filing)
     filing.save(update_fields=["duty_status", "updated_at"])
+    paid = duty_paid(filing)
     audit(
         None,
         "payment.paid",
         payment,
         reference=payment.reference,
         receipt_code=payment.receipt_code,
+        gateway_receipt_code=proposed if proposed != payment.receipt_code else None,
         amount=str(payment.amount),
+        duty_paid=str(paid),
+        duty_status=status,
     )
+    due = duty_due(filing.duty_amount, paid)
+    if due > 0:
+        text = _(
+            "A payment of %(amount)s ₸ towards the state duty is received (receipt code: "
+            "%(code)s); %(due)s ₸ is still due."
+        ) % {"amount": payment.amount, "code": payment.receipt_code, "due": due}
+    else:
+        text = _("The state duty of %(amount)s ₸ is paid. Receipt code: %(code)s.") % {
+            "amount": payment.amount,
+            "code": payment.receipt_code,
+        }
     notify(
         payment.payer,
         "payment_paid",
-        _("The state duty of %(amount)s ₸ is paid. Receipt code: %(code)s.")
-        % {"amount": payment.amount, "code": payment.receipt_code},
+        text,
         link=f"/cabinet/filings/{filing.pk}/duty/",
         filing_id=filing.pk,
         case_id=filing.case_id,

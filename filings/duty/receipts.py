@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sotkabinet.core.services import audit
@@ -21,19 +21,29 @@ from .payments import require_payable
 # --- receipt check ------------------------------------------------------------------------
 
 
-def _may_see_payer(viewer, filing: Filing) -> bool:
+def _may_see_filing(viewer, filing: Filing) -> bool:
     from sotkabinet.accounts.access import can
 
     return viewer is not None and can(viewer, "view", filing)
+
+
+#: What only someone who may see the filing learns from a receipt check (issue 9).
+FILING_FIELDS = ("reference", "payer", "filing", "filing_number", "court", "uploaded_at")
 
 
 def receipt_check(code: str, *, viewer=None) -> dict:
     """Check payment receipt (R-FIL-5): the details of the receipt with this unique code.
 
     Looks at verified gateway e-receipts first, then uploaded bank receipts. Unknown: 404.
-    Shows the payment's facts (amount, date, court, filing number), never the documents. The
-    payer's identity is shown only to someone who may see the filing (its applicant, attorney,
-    the court): a bank receipt's code is chosen by the uploader and may be guessable.
+    Never the documents. Issue 9: the answer tells no more than the receipt's holder knows. The
+    holder knows the code and what is printed on the receipt (amount, date), and wants to learn
+    whether the receipt is genuine and whether it has been used. So anyone signed in gets the
+    code, `source`, `verified`, `status`, `amount`, `paid_at` and `used: true` (the code is on a
+    filing); which filing, which court, the payer and the gateway order reference are given
+    only to someone who may see that filing (its applicant and attorney, the court's staff once
+    it is sent), and are null for everyone else. A bank receipt's code is chosen by the
+    uploader and may be guessed, so it shows no amount or date at all (the portal does not
+    know them).
     """
     code = (code or "").strip()
     if not code:
@@ -44,19 +54,25 @@ def receipt_check(code: str, *, viewer=None) -> dict:
         .first()
     )
     if payment is not None:
-        return {
-            "code": payment.receipt_code,
-            "source": "gateway",
-            "verified": True,
-            "status": payment.status,
-            "amount": str(payment.amount),
-            "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
-            "reference": payment.reference,
-            "payer": payment.payer.as_person() if _may_see_payer(viewer, payment.filing) else None,
-            "filing": payment.filing_id,
-            "filing_number": payment.filing.number,
-            "court": payment.filing.court.code,
-        }
+        return _for_viewer(
+            viewer,
+            payment.filing,
+            {
+                "code": payment.receipt_code,
+                "source": "gateway",
+                "verified": True,
+                "used": True,
+                "status": payment.status,
+                "amount": str(payment.amount),
+                "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
+                "reference": payment.reference,
+                "payer": payment.payer.as_person(),
+                "filing": payment.filing_id,
+                "filing_number": payment.filing.number,
+                "court": payment.filing.court.code,
+                "uploaded_at": None,
+            },
+        )
     attachment = (
         Attachment.objects.select_related("filing__court", "uploaded_by")
         .filter(receipt_code=code, kind=AttachmentKind.DUTY_RECEIPT)
@@ -65,22 +81,31 @@ def receipt_check(code: str, *, viewer=None) -> dict:
     )
     if attachment is None:
         raise NotFound()
-    return {
-        "code": attachment.receipt_code,
-        "source": "bank_receipt",
-        "verified": False,
-        "status": attachment.status,
-        "amount": None,
-        "paid_at": None,
-        "reference": None,
-        "payer": attachment.uploaded_by.as_person()
-        if attachment.uploaded_by and _may_see_payer(viewer, attachment.filing)
-        else None,
-        "filing": attachment.filing_id,
-        "filing_number": attachment.filing.number,
-        "court": attachment.filing.court.code,
-        "uploaded_at": attachment.created_at.isoformat(),
-    }
+    return _for_viewer(
+        viewer,
+        attachment.filing,
+        {
+            "code": attachment.receipt_code,
+            "source": "bank_receipt",
+            "verified": False,
+            "used": True,
+            "status": attachment.status,
+            "amount": None,
+            "paid_at": None,
+            "reference": None,
+            "payer": attachment.uploaded_by.as_person() if attachment.uploaded_by else None,
+            "filing": attachment.filing_id,
+            "filing_number": attachment.filing.number,
+            "court": attachment.filing.court.code,
+            "uploaded_at": attachment.created_at.isoformat(),
+        },
+    )
+
+
+def _for_viewer(viewer, filing: Filing, details: dict) -> dict:
+    if _may_see_filing(viewer, filing):
+        return details
+    return {**details, **dict.fromkeys(FILING_FIELDS)}
 
 
 # --- bank receipt -------------------------------------------------------------------------
@@ -90,7 +115,7 @@ def receipt_code_taken(code: str) -> bool:
     """A receipt code already used for a verified payment or another uploaded receipt."""
     return (
         Payment.objects.filter(receipt_code=code).exists()
-        or Attachment.objects.filter(receipt_code=code, kind=AttachmentKind.DUTY_RECEIPT).exists()
+        or Attachment.objects.filter(receipt_code=code).exists()
     )
 
 
@@ -136,7 +161,8 @@ def receipt_mark(*, acting_user, attachment: Attachment, code: str) -> Attachmen
     The file went through the normal attachment path (upload, validation); this makes it kind
     `duty_receipt` with the receipt's unique code and sets the duty status to `receipt`, for the
     clerk to check. A code used before (another receipt or an e-receipt) gives 409
-    `receipt_code_used`.
+    `receipt_code_used`, also when two uploads race (the database's unique constraint on the
+    code, issue 9), never a 500.
     """
     code = _clean_receipt_code(code)
     filing = Filing.objects.select_for_update().get(pk=attachment.filing_id)
@@ -145,7 +171,11 @@ def receipt_mark(*, acting_user, attachment: Attachment, code: str) -> Attachmen
         raise Conflict("receipt_code_used")
     attachment.kind = AttachmentKind.DUTY_RECEIPT
     attachment.receipt_code = code
-    attachment.save(update_fields=["kind", "receipt_code"])
+    try:
+        with transaction.atomic():  # issue 9: the unique constraint decides a race
+            attachment.save(update_fields=["kind", "receipt_code"])
+    except IntegrityError:
+        raise Conflict("receipt_code_used") from None
     if filing.duty_status != DutyStatus.PAID:
         filing.duty_status = DutyStatus.RECEIPT
         filing.save(update_fields=["duty_status", "updated_at"])

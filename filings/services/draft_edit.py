@@ -18,7 +18,7 @@ from sotkabinet.core.services import audit
 from sotkabinet.courts.models import Court
 from sotkabinet.errors import Conflict, DomainError
 
-from ..models import DutyStatus, Filing, FilingKind, FilingStatus, Instance, Proceeding
+from ..models import Filing, FilingKind, FilingStatus, Instance, Proceeding
 from .common import lock_filing
 from .drafts import (
     _case_for_supplement,
@@ -77,8 +77,10 @@ def filing_update_draft(*, acting_user: User, filing: Filing, **changes: Any) ->
     """Change fields of a draft (R-FIL-4: editable until signed); 409 not_draft afterwards.
 
     Accepts the `EDITABLE_FIELDS`, checked as in `filing_create`. A change of kind, proceeding
-    or claim amount quotes the state duty again unless it is already paid, uploaded or
-    deferred (R-FIL-5). Running it twice with the same values is harmless.
+    or claim amount quotes the state duty again (R-FIL-5), whatever was paid before: a duty
+    raised above the confirmed payments re-opens the difference as `missing` (a bank receipt
+    for the old amount no longer settles it), one lowered to what is paid becomes `paid`
+    (issue 9; `filings.duty.settlement`). Running it twice with the same values is harmless.
     """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -98,15 +100,31 @@ def filing_update_draft(*, acting_user: User, filing: Filing, **changes: Any) ->
         setattr(filing, field, cleaned[field])
     # Issue 9: the (new) court and the case or filing it supplements must match.
     require_same_court(filing.court, case=filing.case, supplement_to=filing.supplement_to)
-    if {"kind", "proceeding", "claim_amount"} & set(changed) and filing.duty_status in (
-        DutyStatus.MISSING,
-        DutyStatus.NOT_REQUIRED,
-    ):
-        filing.duty_amount, filing.duty_status = _duty_for(
-            filing.proceeding, filing.kind, filing.claim_amount, applicant
-        )
+    duty_change = {}
+    if {"kind", "proceeding", "claim_amount"} & set(changed):
+        duty_change = _requote_duty(filing, applicant)
         changed += ["duty_amount", "duty_status"]
     if changed:
         filing.save(update_fields=[*changed, "updated_at"])
-        audit(acting_user, "filing.update", filing, fields=sorted(set(changed)))
+        audit(acting_user, "filing.update", filing, fields=sorted(set(changed)), **duty_change)
     return filing
+
+
+def _requote_duty(filing: Filing, applicant: User) -> dict:
+    """Quote the duty of the changed draft and settle its status against what is paid."""
+    from ..duty import duty_resettle
+
+    before_amount, before_status = filing.duty_amount, filing.duty_status
+    filing.duty_amount, _initial = _duty_for(
+        filing.proceeding, filing.kind, filing.claim_amount, applicant
+    )
+    raised = (filing.duty_amount or 0) > (before_amount or 0)
+    duty_resettle(filing, reopen=raised)
+    if (before_amount, before_status) == (filing.duty_amount, filing.duty_status):
+        return {}
+    return {
+        "duty_amount": str(filing.duty_amount) if filing.duty_amount is not None else None,
+        "duty_status": filing.duty_status,
+        "duty_before": str(before_amount) if before_amount is not None else None,
+        "duty_status_before": before_status,
+    }

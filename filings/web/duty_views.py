@@ -1,8 +1,9 @@
 """Cabinet pages of the state duty and the sandbox payment gateway (R-FIL-5, R-FIL-6, R-FIL-9).
 
-- `/cabinet/filings/<id>/duty/`: the duty due (from the tariff), its status, the payments and
-  receipts, and three ways to settle it: pay online, upload a bank receipt, ask for a deferral
-  (refused for a large business, R-FIL-6). Additional payments work on registered filings too.
+- `/cabinet/filings/<id>/duty/`: the duty due (from the tariff), what confirmed payments
+  cover and what is still due (issue 9), its status, the payments and receipts, and three
+  ways to settle it: pay online, upload a bank receipt, ask for a deferral (refused for a
+  large business, R-FIL-6). Additional payments work on registered filings too.
 - `/cabinet/duty/check/`: "check payment receipt" by the receipt's unique code.
 - `/sandbox-gateway/pay/<reference>/`: the sandbox gateway's payment page (see filings.gateway).
 Views parse the form, check access and call `filings.duty`; rule errors become messages.
@@ -65,6 +66,8 @@ def filing_duty(request, pk: int):
         "filing": filing,
         "quote": quote,
         "status_label": DutyStatus(filing.duty_status).label,
+        # Issue 9: what the confirmed payments cover and what is still due.
+        "summary": duty_services.duty_summary(filing),
         "payments": filing.payments.order_by("-created_at"),
         "receipts": filing.attachments.filter(kind=AttachmentKind.DUTY_RECEIPT),
         "deferral": getattr(filing, "deferral", None),

@@ -35,6 +35,7 @@ from sotkabinet.documents.upload import limited_upload, upload_too_large
 from sotkabinet.errors import DomainError
 
 from .. import services
+from ..duty.settlement import DutySummary, duty_summary
 from ..models import Attachment, AttachmentKind, AttachmentStatus, DutyStatus, Filing, FilingStatus
 from ..services.draft_edit import filing_update_draft
 from .views import _error_text, _filing_for, _upload_limit
@@ -152,18 +153,20 @@ def _missing(answers: dict, filing: Filing | None) -> list[Missing]:
             )
         )
     if filing.duty_status == DutyStatus.MISSING:
-        missing.append(
-            Missing(
-                "duty",
-                _(
-                    "The state duty of %(amount)s ₸ is not paid yet: pay it, upload a receipt or "
-                    "ask for a deferral."
-                )
-                % {"amount": filing.duty_amount},
-                blocking=False,
-            )
-        )
+        missing.append(Missing("duty", _duty_missing_text(duty_summary(filing)), blocking=False))
     return missing
+
+
+def _duty_missing_text(duty: DutySummary) -> str:
+    if duty.part_paid:  # issue 9: a part payment leaves the rest `missing`
+        return _(
+            "The state duty is not paid in full: %(paid)s ₸ of %(amount)s ₸ is paid, "
+            "%(due)s ₸ is still due. Pay the rest, upload a receipt or ask for a deferral."
+        ) % {"paid": duty.paid, "amount": duty.amount, "due": duty.due}
+    return _(
+        "The state duty of %(amount)s ₸ is not paid yet: pay it, upload a receipt or "
+        "ask for a deferral."
+    ) % {"amount": duty.amount}
 
 
 def _first_open_step(missing: list[Missing], filing: Filing | None) -> str:
@@ -265,8 +268,9 @@ def _step(request, step: str, filing: Filing | None):
         return redirect(_step_url(_next_step(step), filing))
     if step == "files":
         extra_context.update(_files_context(request, filing))
-    if step == "duty":
+    if step in ("duty", "review"):
         extra_context["duty_url"] = reverse("web:filing_duty", kwargs={"pk": filing.pk})
+        extra_context["duty"] = duty_summary(filing)  # paid and still due (issue 9)
     if step == "review":
         extra_context["court"] = filing.court
     missing = _missing(answers if filing is None else _answers_of(filing), filing)
