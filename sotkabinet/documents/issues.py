@@ -102,6 +102,19 @@ class Issue:
         return {"code": self.code, "message": self.message}
 
 
+@dataclass(frozen=True, slots=True)
+class RepairedCopy:
+    """A repaired copy of a damaged PDF that passed every check (README "Documents we accept").
+
+    The original stays what was signed; this copy is what the judge reads. ``reason`` is
+    technical English for logs (what strict reading stumbled on).
+    """
+
+    sha256: str
+    size: int
+    reason: str
+
+
 @dataclass(slots=True)
 class ValidationResult:
     """What ``validate_file`` found. ``ok`` is True when there are no errors (warnings allowed)."""
@@ -111,6 +124,8 @@ class ValidationResult:
     warnings: list[Issue] = field(default_factory=list)
     #: The sanitised file name, when ``validate_file`` was given one.
     filename: str | None = None
+    #: Set when a damaged PDF was repaired and the repaired copy is acceptable.
+    repaired: RepairedCopy | None = None
 
     @property
     def ok(self) -> bool:

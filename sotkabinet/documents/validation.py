@@ -17,7 +17,12 @@ Usage::
         [issue.as_dict() for issue in result.errors]   # API.md attachment "errors"
 
 Validation reads the file several times from disk; run it in a worker, not on the request path
-(a 20 MiB PDF with many objects can take seconds). It is side-effect free, so re-running is safe.
+(a 20 MiB PDF with many objects can take seconds; ``pdf_budget`` caps it). It is side-effect
+free apart from writing a repaired PDF to ``repaired_path`` when asked, so re-running is safe.
+
+A damaged PDF that qpdf repairs and whose repaired copy passes every check is valid:
+``result.repaired`` then holds the copy's sha256 and size, and the copy itself is written to
+``repaired_path`` (see ``formats/pdf.py`` and README "Documents we accept").
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from .filenames import filename_issue, sanitize_filename
 from .formats.jpeg import check_jpeg
 from .formats.ole2 import check_ole2
 from .formats.ooxml import check_zip_package
-from .formats.pdf import check_pdf
+from .formats.pdf import DEFAULT_BUDGET, PdfBudget, check_pdf
 from .issues import (
     ACTIVE_CONTENT,
     CORRUPT,
@@ -49,6 +54,7 @@ from .issues import (
     SCAN_QUALITY,
     TOO_LARGE,
     Issue,
+    RepairedCopy,
     ValidationResult,
     message_for,
 )
@@ -68,6 +74,8 @@ __all__ = [
     "SCAN_QUALITY",
     "TOO_LARGE",
     "Issue",
+    "PdfBudget",
+    "RepairedCopy",
     "ValidationResult",
     "filename_issue",
     "message_for",
@@ -107,6 +115,8 @@ def validate_file(
     allowed_formats: frozenset[str] = DEFAULT_ALLOWED_FORMATS,
     max_size: int = DEFAULT_MAX_SIZE,
     filename: str | None = None,
+    pdf_budget: PdfBudget = DEFAULT_BUDGET,
+    repaired_path: str | os.PathLike[str] | None = None,
 ) -> ValidationResult:
     """Check one uploaded file against R-DOC-1/3/4/5 (and the name, when ``filename`` is given).
 
@@ -118,13 +128,15 @@ def validate_file(
 
     Errors use the API codes: format_not_allowed, empty, corrupt, encrypted, active_content,
     too_large, and name_invalid (only with ``filename``); warnings: scan_quality. With
-    ``filename``, ``result.filename`` is the sanitised name.
+    ``filename``, ``result.filename`` is the sanitised name. ``pdf_budget`` bounds a PDF's check
+    (time, objects); ``repaired_path`` receives the repaired copy of a damaged PDF when
+    ``result.repaired`` is set (nothing is written otherwise).
     """
     unknown = set(allowed_formats) - DETECTED_FORMATS
     if unknown:
         raise ValueError(f"unknown formats in allowed_formats: {sorted(unknown)}")
     with _local_path(source, max_size) as path:
-        result = _validate_path(path, allowed_formats, max_size)
+        result = _validate_path(path, allowed_formats, max_size, pdf_budget, repaired_path)
     if filename is not None:
         result.filename = sanitize_filename(filename)
         issue = filename_issue(filename)
@@ -154,7 +166,11 @@ def _local_path(source: Any, max_size: int) -> Iterator[str | os.PathLike[str]]:
 
 
 def _validate_path(
-    path: str | os.PathLike[str], allowed_formats: frozenset[str], max_size: int
+    path: str | os.PathLike[str],
+    allowed_formats: frozenset[str],
+    max_size: int,
+    pdf_budget: PdfBudget,
+    repaired_path: str | os.PathLike[str] | None,
 ) -> ValidationResult:
     result = ValidationResult()
     size = os.path.getsize(path)
@@ -174,7 +190,10 @@ def _validate_path(
         if family not in allowed_formats:
             result.error(FORMAT_NOT_ALLOWED, f"{family} is not allowed here")
             return result
-        (check_pdf if family == "pdf" else check_jpeg)(path, result)
+        if family == "pdf":
+            check_pdf(path, result, budget=pdf_budget, repaired_path=repaired_path)
+        else:
+            check_jpeg(path, result)
         return result
     if family == "zip":
         check_zip_package(path, result)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
+from pypdf.constants import UserAccessPermissions
 
 A4_POINTS = (595, 842)
 MULTIMEDIA_SUBTYPES = ("RichMedia", "Screen", "Movie", "Sound", "3D")
@@ -289,3 +290,189 @@ def object_stream_pdf(action: str = "/S /JavaScript /JS (app.alert\\(1\\);)") ->
     )
     out += b"startxref\n%d\n%%%%EOF\n" % offsets[7]
     return bytes(out)
+
+
+# --- Real-producer defects (issue 10): files every viewer displays, strict parsers refuse ------
+
+
+def _simple_objects(text: str = DEFAULT_TEXT, extra_page_entries: str = "") -> list[bytes | str]:
+    content = b"BT /F1 14 Tf 72 770 Td (%s) Tj ET" % _pdf_text(text)
+    return [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1"
+        f" 4 0 R >> >> /Contents 5 0 R{extra_page_entries} >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        stream_object(content),
+    ]
+
+
+def incremental_update_pdf(*, prev_in_padding: bool = True, update_action: str = "") -> bytes:
+    """A PDF saved once, then updated incrementally as Acrobat does (a new Info dictionary).
+
+    Both saves end in a cross-reference *stream* (PDF 1.5+), padded with blanks as Acrobat pads
+    its sections; the update's ``/Prev`` points at the first one. With ``prev_in_padding``
+    that offset lands in the padding, 32 bytes before the stream's ``6 0 obj``: viewers and
+    qpdf skip the blanks, a strict parser does not.
+    ``update_action`` adds an ``/OpenAction`` dictionary body (e.g. ``/S /JavaScript /JS (...)``)
+    in the update, to prove the repaired copy is what gets checked.
+    """
+    out = bytearray(b"%PDF-1.6\r%\xe2\xe3\xcf\xd3\r\n")
+    offsets: dict[int, int] = {}
+    for number, body in enumerate(_simple_objects("Incremental update"), start=1):
+        offsets[number] = len(out)
+        content = body.encode("latin-1") if isinstance(body, str) else body
+        out += b"%d 0 obj\r%s\rendobj\r" % (number, content)
+    out += b" " * 40 + b"\r\n"
+    xref_number = 6
+    offsets[xref_number] = xref_at = len(out)
+    rows = [struct.pack(">BHB", 0, 0, 0xFF)]
+    rows += [struct.pack(">BHB", 1, offsets[number], 0) for number in range(1, xref_number + 1)]
+    xref_data = b"".join(rows)
+    out += (
+        b"%d 0 obj\r<< /Type /XRef /Size %d /W [1 2 1] /Root 1 0 R /Length %d >>stream\r\n%s"
+        b"\r\nendstream\rendobj\rstartxref\r\n%d\r\n%%%%EOF\r\n"
+        % (xref_number, xref_number + 1, len(xref_data), xref_data, xref_at)
+    )
+    update_offsets = {7: len(out)}
+    out += b"7 0 obj\r<< /Producer (Adobe Acrobat Pro 2020) /ModDate (D:20261201120000Z) >>\r"
+    out += b"endobj\r"
+    if update_action:
+        update_offsets[1] = len(out)
+        out += b"1 0 obj\r<< /Type /Catalog /Pages 2 0 R /OpenAction << %s >> >>\rendobj\r" % (
+            update_action.encode("latin-1")
+        )
+    update_number = 8
+    update_offsets[update_number] = update_xref = len(out)
+    index = [0, 1]
+    rows = [struct.pack(">BHB", 0, 0, 0xFF)]
+    for number in sorted(update_offsets):
+        index += [number, 1]
+        rows.append(struct.pack(">BHB", 1, update_offsets[number], 0))
+    update_data = b"".join(rows)
+    prev = xref_at - 32 if prev_in_padding else xref_at  # 32 blanks before "6 0 obj"
+    out += (
+        b"%d 0 obj\r<< /Type /XRef /Size %d /Index [%s] /W [1 2 1] /Root 1 0 R /Info 7 0 R"
+        b" /Prev %d /Length %d >>stream\r\n%s\r\nendstream\rendobj\r"
+        % (
+            update_number,
+            update_number + 1,
+            b" ".join(b"%d" % value for value in index),
+            prev,
+            len(update_data),
+            update_data,
+        )
+    )
+    out += b"startxref\r\n%d\r\n%%%%EOF\r\n" % update_xref
+    return bytes(out)
+
+
+def dangling_reference_pdf() -> bytes:
+    """A PDF whose page refers to objects that do not exist (``8 0 R``, ``9 0 R``).
+
+    ISO 32000-1 §7.3.10: a reference to a missing object is the null object. Producers leave
+    such references behind when they drop unused resources (qpdf's test suite has the case).
+    """
+    objects = _simple_objects("Dangling references", " /Thumb 8 0 R /PieceInfo 9 0 R")
+    return raw_pdf(objects)
+
+
+def trailing_junk_pdf(junk: bytes | None = None) -> bytes:
+    """A valid PDF followed by bytes after ``%%EOF``, as some scanners and mail gateways write.
+
+    The default junk is 4 KiB of a scanner's buffer (binary), well past the 1024-byte window
+    in which readers look for ``%%EOF``.
+    """
+    tail = junk if junk is not None else (bytes(range(256)).replace(b"%", b"-") * 16)
+    return raw_pdf(_simple_objects("Scanner output")) + tail
+
+
+def damaged_pdf_with_orphan_action() -> bytes:
+    """A damaged PDF (broken xref) holding a JavaScript action in an object nothing refers to.
+
+    Viewers repair damaged files differently; one might link such an object. The repair path
+    scans every object, reachable or not.
+    """
+    objects = _simple_objects("Orphan action")
+    objects.append("<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\);) >>")
+    data = raw_pdf(objects)
+    head, _sep, _tail = data.rpartition(b"startxref\n")
+    return head + b"startxref\n%d\n%%%%EOF\n" % (len(head) // 2)
+
+
+def many_objects_pdf(count: int = 2000) -> bytes:
+    """A one-page PDF whose structure tree has ``count`` elements in one compressed object stream.
+
+    The shape of tagged exports (one structure element per span) that makes a small file
+    declare a great many objects; tests lower the budget instead of building a huge file.
+    """
+    first_element = 7
+    numbers = list(range(first_element, first_element + count))
+    bodies = [
+        b"<< /Type /StructElem /S /Span /P 6 0 R /Pg 3 0 R /K %d >>" % index
+        for index in range(count)
+    ]
+    header = b" ".join(b"%d %d" % pair for pair in _offsets(numbers, bodies))
+    packed = header + b"\n" + b"\n".join(bodies)
+    compressed = zlib.compress(packed)
+    kids = b" ".join(b"%d 0 R" % number for number in numbers)
+    objects: dict[int, bytes] = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 6 0 R /MarkInfo << /Marked true >> >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+        5: stream_object(b"BT /F1 12 Tf 72 770 Td (many objects) Tj ET"),
+        6: b"<< /Type /StructTreeRoot /K [%s] >>" % kids,
+    }
+    stream_number = first_element + count
+    objects[stream_number] = (
+        b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s"
+        b"\nendstream" % (count, len(header) + 1, len(compressed), compressed)
+    )
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_number = stream_number + 1
+    offsets[xref_number] = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]
+    for number in range(1, xref_number + 1):
+        if number in offsets:
+            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+        elif first_element <= number < stream_number:
+            rows.append(struct.pack(">BIH", 2, stream_number, number - first_element))
+        else:
+            rows.append(struct.pack(">BIH", 0, 0, 0))
+    xref_data = zlib.compress(b"".join(rows))
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+        b" /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+        % (xref_number, xref_number + 1, len(xref_data), xref_data)
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
+    return bytes(out)
+
+
+def _offsets(numbers: list[int], bodies: list[bytes]):
+    position = 0
+    for number, body in zip(numbers, bodies, strict=True):
+        yield number, position
+        position += len(body) + 1
+
+
+def empty_password_pdf(*, allow_print: bool = True, allow_copy: bool = True) -> bytes:
+    """A PDF encrypted with an empty open password (it opens without asking) and permissions.
+
+    Producers do this to "protect" a document: anyone may open it, but printing or copying
+    text may be forbidden (bits 3 and 5 of /P, ISO 32000-1 Table 22).
+    """
+    permissions = UserAccessPermissions.all()
+    if not allow_print:
+        permissions &= ~UserAccessPermissions.PRINT & ~UserAccessPermissions.PRINT_TO_REPRESENTATION
+    if not allow_copy:
+        permissions &= ~UserAccessPermissions.EXTRACT
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes("Protected"))))
+    writer.encrypt("", OWNER_PASSWORD, algorithm="AES-128", permissions_flag=permissions)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -7,15 +7,20 @@ database, no settings.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import signal
 import zipfile
+from pathlib import Path
 
 import olefile
 import pytest
+from pypdf import PdfReader
 
 from sotkabinet.documents import samples
 from sotkabinet.documents.formats import ole2, ooxml
-from sotkabinet.documents.validation import DEFAULT_ALLOWED_FORMATS, validate_file
+from sotkabinet.documents.formats import pdf as pdf_format
+from sotkabinet.documents.validation import DEFAULT_ALLOWED_FORMATS, PdfBudget, validate_file
 
 
 def check(tmp_path, data: bytes, name: str = "upload.bin"):
@@ -209,3 +214,149 @@ def test_word_6_and_95_documents_are_accepted_as_doc(tmp_path, version):  # SPEC
 )
 def test_word_6_95_refusals(tmp_path, options, code):  # SPEC R-DOC-4
     assert check(tmp_path, samples.word6_doc_bytes(**options), "old.doc").error_codes == [code]
+
+
+# --- PDFs: repair what every viewer displays, keep both copies (issue 10) ----------------------
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        samples.incremental_update_pdf,  # Acrobat: /Prev lands in padding
+        samples.dangling_reference_pdf,  # ISO 32000-1 §7.3.10: missing object = null
+        samples.trailing_junk_pdf,  # a scanner's buffer after %%EOF
+        samples.broken_xref_pdf,  # Word 2019-style broken xref offset
+    ],
+    ids=["incremental-update", "dangling-refs", "trailing-junk", "broken-xref"],
+)
+def test_damaged_pdf_is_repaired_and_accepted(tmp_path, builder):  # README policy, R-DOC-4
+    data = builder()
+    original = samples.write_sample(tmp_path, "claim.pdf", data)
+    repaired = tmp_path / "claim.repaired.pdf"
+    result = validate_file(original, repaired_path=repaired)
+    assert result.ok, result.errors
+    assert result.detected_format == "pdf"
+    assert result.repaired is not None
+    assert original.read_bytes() == data  # the signed original is never touched
+    assert result.repaired.sha256 == _sha256(repaired) != hashlib.sha256(data).hexdigest()
+    assert result.repaired.size == repaired.stat().st_size
+    assert len(PdfReader(repaired, strict=True).pages) == 1  # the judge's copy reads strictly
+
+
+def test_clean_pdf_is_not_repaired(tmp_path):
+    repaired = tmp_path / "none.pdf"
+    result = validate_file(
+        samples.write_sample(tmp_path, "a.pdf", samples.pdf_bytes()), repaired_path=repaired
+    )
+    assert result.ok
+    assert result.repaired is None
+    assert not repaired.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (samples.truncated_pdf(), "no %%EOF"),
+        (samples.incremental_update_pdf()[:-120], "update after the last %%EOF is cut off"),
+    ],
+    ids=["truncated", "cut-off-update"],
+)
+def test_truncated_pdf_is_not_repaired(tmp_path, data, detail):  # README policy
+    repaired = tmp_path / "r.pdf"
+    result = validate_file(samples.write_sample(tmp_path, "a.pdf", data), repaired_path=repaired)
+    assert result.error_codes == ["corrupt"]
+    assert detail in result.errors[0].detail
+    assert result.repaired is None
+    assert not repaired.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.incremental_update_pdf(update_action="/S /JavaScript /JS (app.alert\\(1\\);)"),
+        samples.damaged_pdf_with_orphan_action(),  # JS in an object nothing refers to
+    ],
+    ids=["js-in-update", "orphan-js-in-damaged-file"],
+)
+def test_repair_never_launders_active_content(tmp_path, data):  # SPEC R-DOC-4
+    repaired = tmp_path / "r.pdf"
+    result = validate_file(samples.write_sample(tmp_path, "a.pdf", data), repaired_path=repaired)
+    assert result.error_codes == ["active_content"]
+    assert result.repaired is None
+    assert not repaired.exists()
+
+
+# --- Encrypted with an empty open password (SPEC R-DOC-4: readable, copyable, printable) -------
+
+
+def test_empty_password_pdf_that_allows_print_and_copy_is_accepted(tmp_path):
+    data = samples.empty_password_pdf()
+    assert PdfReader(io.BytesIO(data)).is_encrypted
+    result = check(tmp_path, data, "a.pdf")
+    assert result.ok, result.errors
+
+
+@pytest.mark.parametrize(
+    ("options", "missing"),
+    [
+        ({"allow_print": False}, "printing"),
+        ({"allow_copy": False}, "copying"),
+        ({"allow_print": False, "allow_copy": False}, "printing and copying"),
+    ],
+)
+def test_empty_password_pdf_that_forbids_print_or_copy_is_refused(tmp_path, options, missing):
+    result = check(tmp_path, samples.empty_password_pdf(**options), "a.pdf")  # SPEC R-DOC-4
+    assert result.error_codes == ["encrypted"]
+    assert f"forbids {missing}" in result.errors[0].detail
+
+
+def test_pdf_with_an_open_password_is_encrypted(tmp_path):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.pdf_bytes(encrypted=True), "a.pdf")
+    assert result.error_codes == ["encrypted"]
+    assert "password" in result.errors[0].detail
+
+
+# --- Budgets: the object walk is bounded (issue 10) --------------------------------------------
+
+
+def test_many_objects_within_the_budget_are_checked(tmp_path):
+    data = samples.many_objects_pdf(2000)
+    assert len(PdfReader(io.BytesIO(data)).xref_objStm) == 2000
+    assert check(tmp_path, data, "a.pdf").ok
+
+
+@pytest.mark.parametrize(
+    "data",
+    [samples.many_objects_pdf(2000), samples.damaged_pdf_with_orphan_action()],
+    ids=["clean", "repair-path"],
+)
+def test_object_budget_answers_corrupt_too_complex(tmp_path, data):
+    path = samples.write_sample(tmp_path, "a.pdf", data)
+    result = validate_file(path, pdf_budget=PdfBudget(seconds=60, max_objects=5))
+    assert result.error_codes == ["corrupt"]
+    assert result.errors[0].detail == "too complex to check: more than 5 PDF objects"
+
+
+def test_time_budget_answers_corrupt_too_complex(tmp_path):
+    path = samples.write_sample(tmp_path, "a.pdf", samples.many_objects_pdf(2000))
+    result = validate_file(path, pdf_budget=PdfBudget(seconds=0, max_objects=10**6))
+    assert result.error_codes == ["corrupt"]
+    assert result.errors[0].detail == "too complex to check: more than 0 s of CPU time"
+    assert result.warnings == []
+
+
+def test_cpu_timer_interrupts_a_long_parse():
+    """One parser call that never returns to the walk is still stopped (SIGPROF, main thread)."""
+    clock = pdf_format._Clock(PdfBudget(seconds=0.05))
+    total = 0
+    with (
+        pytest.raises(pdf_format._OverBudget, match="too complex to check"),
+        pdf_format._cpu_timer(clock),
+    ):
+        for number in range(10**10):  # minutes of pure Python: only the timer ends it
+            total += number
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # the timer is gone afterwards

@@ -133,10 +133,13 @@ def test_truncated_pdf_is_corrupt(tmp_path):  # SPEC R-DOC-4 (readable)
     assert result.detected_format == "pdf"
 
 
-def test_pdf_with_broken_xref_is_corrupt(tmp_path):  # SPEC R-DOC-4 (readable)
+def test_pdf_with_broken_xref_is_repaired_not_refused(tmp_path):  # issue 10, README policy
+    """Viewers repair a broken xref; so do we (qpdf), and the repaired copy is what gets checked
+    and what the judge reads (see test_real_producers.py)."""
     data = samples.broken_xref_pdf()
-    PdfReader(io.BytesIO(data), strict=False)  # a lenient viewer would "repair" it
-    assert check(tmp_path, data).error_codes == ["corrupt"]
+    result = check(tmp_path, data)
+    assert result.ok, result.errors
+    assert result.repaired is not None
 
 
 def test_encrypted_pdf_is_refused(tmp_path):  # SPEC R-DOC-4
