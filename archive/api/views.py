@@ -19,6 +19,7 @@ from sotkabinet.accounts.access import can, court_ids_of
 from sotkabinet.accounts.models import Role
 from sotkabinet.api import FileDownloadMixin, idempotent
 from sotkabinet.errors import Conflict, Forbidden, NotFound
+from sotkabinet.throttling import ClientRateThrottle
 
 from .. import export, selectors, services, storage
 from ..audit import audit_transfer
@@ -132,7 +133,11 @@ class TransferDetailView(APIView):
 
 class VerifyView(APIView):
     """`GET archive/{id}/verify/`: an integrity audit now (item hashes, signatures from the
-    stored evidence, the ledger). The run is the logged read."""
+    stored evidence, the ledger). The run is the logged read. It hashes every stored item, so it
+    is throttled per caller (scope `archive_verify`, THROTTLE_ARCHIVE_VERIFY; issue 9)."""
+
+    throttle_classes = [ClientRateThrottle]
+    throttle_scope = "archive_verify"
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
@@ -142,7 +147,11 @@ class VerifyView(APIView):
 
 
 class PaperCopyView(_BinaryView):
-    """`GET archive/{id}/paper-copy.pdf` (R-ARC-2, 000 п.61). Logged."""
+    """`GET archive/{id}/paper-copy.pdf` (R-ARC-2, 000 п.61). Logged. Rendering a PDF is
+    expensive: throttled per caller (scope `printable_copy`, THROTTLE_PRINTABLE_COPY; issue 9)."""
+
+    throttle_classes = [ClientRateThrottle]
+    throttle_scope = "printable_copy"
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):

@@ -20,6 +20,7 @@ from sotkabinet.core.services import audit
 from sotkabinet.courts.services import court_today
 from sotkabinet.documents.upload import LimitedUploadMixin, ensure_not_too_large, open_blob
 from sotkabinet.errors import Conflict
+from sotkabinet.throttling import ClientRateThrottle
 
 from .. import acts as services
 from ..act_copies import act_printable_copy
@@ -209,7 +210,11 @@ class ActLegalForceView(APIView):
 
 
 class ActPdfView(FileDownloadMixin, APIView):
-    """GET acts/{id}/pdf/: the printable copy with the ЭЦҚ QR code and the legal-force mark."""
+    """GET acts/{id}/pdf/: the printable copy with the ЭЦҚ QR code and the legal-force mark.
+    Rendering a PDF is expensive: throttled per caller (scope `printable_copy`; issue 9)."""
+
+    throttle_classes = [ClientRateThrottle]
+    throttle_scope = "printable_copy"
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, act_id: int):

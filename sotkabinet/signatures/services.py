@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from sotkabinet.ecp import TrustStore, Verdict, verify_cms
+from sotkabinet.ecp import CmsMalformed, TrustStore, Verdict, inspect_cms, verify_cms
 from sotkabinet.ecp.certificates import (
     CertificateMalformed,
     load_certificates,
@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "build_trust_store",
     "canonical_payload",
+    "check_verify_request",
     "crl_import",
     "current_trust_store",
     "demo_sign",
@@ -275,6 +276,29 @@ def fetch_crl(url: str) -> bytes:
 
 
 # Verification -----------------------------------------------------------------------------------
+# `POST signatures/verify/` is open to any signed-in user: its cost is bounded (issue 9).
+VERIFY_MAX_DATA_BYTES = 1024 * 1024
+VERIFY_MAX_SIGNERS = 4
+
+
+def check_verify_request(cms: bytes | str, data: bytes | None) -> None:
+    """Refuse a verification request too expensive to answer (issue 9, "Expensive endpoints").
+
+    `data` over 1 MiB: DomainError("too_large", 413). More than 4 signers in the CMS:
+    DomainError("too_many_signers", 400). A CMS that does not decode passes here; the verdict
+    then says `malformed`.
+    """
+    if data is not None and len(data) > VERIFY_MAX_DATA_BYTES:
+        raise DomainError("too_large", status=413, details={"max_bytes": VERIFY_MAX_DATA_BYTES})
+    try:
+        signers = len(inspect_cms(cms).signer_infos)
+    except (CmsMalformed, ValueError):
+        return
+    if signers > VERIFY_MAX_SIGNERS:
+        raise DomainError(
+            "too_many_signers", details={"max_signers": VERIFY_MAX_SIGNERS, "signers": signers}
+        )
+
 def _cms_bytes(cms: bytes | str) -> bytes:
     return cms.encode("utf-8", "surrogatepass") if isinstance(cms, str) else bytes(cms)
 

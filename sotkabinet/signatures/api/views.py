@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from sotkabinet.accounts.services import token_for
 from sotkabinet.signatures import signin
-from sotkabinet.signatures.services import verify_signature
+from sotkabinet.signatures.services import check_verify_request, verify_signature
 from sotkabinet.throttling import (
     AddressRateThrottle,
     ClientRateThrottle,
@@ -75,6 +75,7 @@ class VerifyView(APIView):
     def post(self, request):
         data = SignatureVerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
+        check_verify_request(data.validated_data["cms"], data.validated_data["data"])
         verdict = verify_signature(
             data.validated_data["cms"],
             data=data.validated_data["data"],
