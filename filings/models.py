@@ -246,6 +246,13 @@ class Attachment(models.Model):
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     blob = models.CharField(max_length=300, help_text="Content-addressed storage name.")
+    # A damaged PDF that the validator repaired (README "Documents we accept"): the repaired
+    # copy is what the court reads; `sha256`/`blob` stay the original, the file that was signed.
+    repaired_blob = models.CharField(
+        max_length=300, blank=True, help_text="Repaired PDF copy for reading (blank: none)."
+    )
+    repaired_sha256 = models.CharField(max_length=64, blank=True)
+    repaired_size = models.BigIntegerField(null=True, blank=True)
     detected_format = models.CharField(max_length=8, default="unknown")
     status = models.CharField(
         max_length=8, choices=AttachmentStatus.choices, default=AttachmentStatus.PENDING
@@ -278,6 +285,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.sha256[:12]})"
+
+    @property
+    def reading_blob(self) -> str:
+        """The file a person reads: the repaired copy of a damaged PDF, else the original."""
+        return self.repaired_blob or self.blob
 
 
 class PowerStatus(models.TextChoices):
