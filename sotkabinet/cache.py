@@ -179,7 +179,7 @@ class ResilientRedisCache(RedisCache):
                 "may be stale until they expire",
                 MAX_STALE_KEYS,
             )
-        logger.info("Cache reachable again: %d keys written during the outage deleted", len(keys))
+        logger.info("Cache: %d keys written during the outage deleted", len(keys))
 
     # -- the cache API -----------------------------------------------------------------------
 
