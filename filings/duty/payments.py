@@ -78,13 +78,31 @@ def payment_start(*, acting_user, filing: Filing, amount: Decimal | None = None)
                 "invalid",
                 details={"amount": _("Nothing is due: give the amount of an additional payment.")},
             )
-    if amount <= 0:
-        raise DomainError("invalid", details={"amount": _("Give a positive amount.")})
+    amount = _payable_amount(amount)
     payment = Payment.objects.create(
-        filing=filing, amount=money(Decimal(amount)), payer=acting_user, reference=_new_reference()
+        filing=filing, amount=amount, payer=acting_user, reference=_new_reference()
     )
     audit(acting_user, "payment.start", payment, filing=filing.pk, amount=str(payment.amount))
     return payment
+
+
+#: A payment's amount fits the Payment.amount column (18 digits, 2 of them decimals).
+MAX_AMOUNT = Decimal("9999999999999999.99")
+
+
+def _payable_amount(amount) -> Decimal:
+    """A finite amount in tenge, rounded to the tiyn, from 0.01 up to MAX_AMOUNT; else 400
+    `invalid` (never a 500 for NaN, infinity or an amount that rounds to zero)."""
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite() or not (0 < amount <= MAX_AMOUNT) or money(amount) <= 0:
+        raise DomainError(
+            "invalid",
+            details={"amount": _("Give an amount from 0.01 to %(max)s ₸.") % {"max": MAX_AMOUNT}},
+        )
+    return money(amount)
 
 
 def payment_redirect_url(payment: Payment) -> str:

@@ -468,3 +468,15 @@ def test_receipt_check_of_a_bank_receipt_for_others(applicant, make_filing, make
     assert body["uploaded_at"] is None
     unknown = stranger.get("/api/v1/payments/check/", {"code": "HALYK-56"})
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "0.001", "1e400", "-5"])
+def test_web_payment_amount_is_checked_without_a_500(filing, applicant, amount):
+    """Issue 9: a payment's amount is a positive sum in tenge; anything else is a message on
+    the duty page, never a 500 and never a payment of 0.00 ₸."""
+    browser = Client()
+    browser.force_login(applicant)
+    response = browser.post(f"/cabinet/filings/{filing.pk}/duty/pay/", {"amount": amount})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/cabinet/filings/{filing.pk}/duty/")
+    assert not Payment.objects.filter(filing=filing).exists()
