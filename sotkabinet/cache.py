@@ -11,7 +11,9 @@ submitted). `ResilientRedisCache` treats a connection error as a miss instead:
 - writes and deletes are dropped (`add` answers True, as a cache that keeps nothing would; `incr`
   raises ValueError, as for a missing key), and the key is remembered: the first call that
   reaches Redis again deletes every key whose write was lost, so nothing written before the
-  outage outlives a change made during it (a calendar override, a newly trusted root);
+  outage outlives a change made during it (a calendar override, a newly trusted root); the keys
+  under `FORGET_AFTER_OUTAGE` are deleted by every process that saw the outage, in case the
+  process that changed them is gone;
 - keys under `LOCAL_FALLBACK_PREFIXES` (the throttles) go to this process's memory instead, so
   sign-in stays rate-limited during the outage (per process rather than globally) and neither
   fails open nor locks everyone out;
@@ -51,6 +53,10 @@ SOCKET_TIMEOUT_SECONDS = 1.0
 MAX_STALE_KEYS = 10_000
 # DRF throttles ("throttle_<scope>_<ident>") and the /verify/ page's counter (registry).
 THROTTLE_KEY_PREFIXES = ("throttle_", "registry:verify-rate:")
+# Deleted by every process that saw an outage, once Redis is back, whoever wrote during it: the
+# trust-store version (never expires) and the calendar's decree days. A process that changed
+# them during the outage may be gone before Redis returns; their next reader rebuilds them.
+FORGET_AFTER_OUTAGE = ("signatures:trust-version", "courts:calendar-overrides:v1")
 
 _monotonic = time.monotonic
 
@@ -64,6 +70,7 @@ def redis_caches(url: str, key_prefix: str) -> dict:
             "KEY_PREFIX": key_prefix,
             "OPTIONS": {
                 "LOCAL_FALLBACK_PREFIXES": THROTTLE_KEY_PREFIXES,
+                "FORGET_AFTER_OUTAGE": FORGET_AFTER_OUTAGE,
                 "RETRY_AFTER": RETRY_AFTER_SECONDS,
                 "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS,
                 "socket_timeout": SOCKET_TIMEOUT_SECONDS,
@@ -103,7 +110,8 @@ class ResilientRedisCache(RedisCache):
     """`RedisCache` that answers a Redis outage as a miss (see the module docstring).
 
     OPTIONS of its own (the rest go to redis-py): `LOCAL_FALLBACK_PREFIXES` (tuple of key
-    prefixes kept in process memory during an outage) and `RETRY_AFTER` (seconds).
+    prefixes kept in process memory during an outage), `FORGET_AFTER_OUTAGE` (keys deleted when
+    Redis is back) and `RETRY_AFTER` (seconds).
     """
 
     def __init__(self, server, params):
@@ -111,8 +119,10 @@ class ResilientRedisCache(RedisCache):
         options = dict(params.get("OPTIONS") or {})
         self._local_prefixes = tuple(options.pop("LOCAL_FALLBACK_PREFIXES", ()))
         self._retry_after = float(options.pop("RETRY_AFTER", RETRY_AFTER_SECONDS))
+        forget = tuple(options.pop("FORGET_AFTER_OUTAGE", ()))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._forget_after_outage = [self.make_and_validate_key(key) for key in forget]
         location = server if isinstance(server, str) else ",".join(server)
         self._outage = _outage_for(f"{location}|{self.key_prefix}")
         self._local = LocMemCache(
@@ -141,7 +151,7 @@ class ResilientRedisCache(RedisCache):
             with outage.lock:
                 first = outage.down_until is None
                 outage.down_until = _monotonic() + self._retry_after
-            outage.remember(written)
+            outage.remember([*written, *self._forget_after_outage])
             if first:
                 logger.warning(
                     "Cache unreachable (%s): reads miss and go to the database, writes are "

@@ -148,6 +148,34 @@ def test_keys_written_during_the_outage_are_deleted_when_redis_returns(flaky, cl
     assert backend.get("courts:calendar-overrides:v1") == "after"
 
 
+def test_the_trust_version_and_the_calendar_are_forgotten_by_every_process_after_an_outage(
+    flaky, clock
+):
+    """issue 10: a process that only read during the outage still drops the trust-store version
+    and the calendar cache when Redis returns: the process that changed them may be gone."""
+    backend, client = flaky
+    backend.set("signatures:trust-version", "v1")
+    backend.set("courts:calendar-overrides:v1", "before")
+    backend.set("signatures:verdict:x", "kept")
+    client.down = True
+    assert backend.get("anything") is None  # this process only reads during the outage
+    client.down = False
+    clock.now += cache_module.RETRY_AFTER_SECONDS + 1
+    assert backend.get("signatures:trust-version") is None
+    assert backend.get("courts:calendar-overrides:v1") is None
+    assert backend.get("signatures:verdict:x") == "kept"
+
+
+def test_the_forgotten_keys_are_the_ones_the_services_use():
+    from sotkabinet.courts import services as courts
+    from sotkabinet.signatures import services as signatures
+
+    assert set(cache_module.FORGET_AFTER_OUTAGE) == {
+        signatures.TRUST_VERSION_KEY,
+        courts._OVERRIDES_CACHE_KEY,
+    }
+
+
 def test_redis_is_not_retried_within_the_back_off(flaky, clock):
     """issue 10: after a failure every call misses at once for RETRY_AFTER seconds."""
     backend, client = flaky
