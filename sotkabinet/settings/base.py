@@ -371,7 +371,14 @@ LOGGING = {
 # Periodic jobs: each app declares BEAT_SCHEDULE in its schedule.py; merged here.
 # schedule.py modules hold plain data (no model imports), so settings can import them.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _app in ("sotkabinet.core", "filings", "registry", "enforcement", "archive"):
+for _app in (
+    "sotkabinet.core",
+    "sotkabinet.signatures",
+    "filings",
+    "registry",
+    "enforcement",
+    "archive",
+):
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["filings-sweep"] = {
     **CELERY_BEAT_SCHEDULE["filings-sweep"],

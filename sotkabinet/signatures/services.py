@@ -3,10 +3,11 @@
 Threat model: every CMS reaching `verify_signature` is attacker-controlled; the pure library
 (`sotkabinet.ecp.verify_cms`) decodes and checks it and never raises. What this module adds is
 trusted configuration (anchors, intermediates and CRLs from the operators' tables), the
-revocation policy from settings, optional CRL fetching from the certificate's distribution point
-(bounded in time and size), and caches that never change an answer: the trust store is rebuilt
-whenever the tables change (a version number in the shared cache), and a verdict is cached by
-(CMS + data hash, validation time, trust version, purpose, policy, required identity).
+revocation policy from settings, CRL fetching from the certificate's distribution point (queued
+for the worker, never done on a request: crl_fetch.py, issue 9), and caches that never change an
+answer: the trust store is rebuilt whenever the tables change (a version number in the shared
+cache), and a verdict is cached by (CMS + data hash, validation time, trust version, purpose,
+policy, required identity).
 
 Public API (docs/TEAM.md "Contracts"): `canonical_payload`, `verify_signature`,
 `require_valid_signature`, `demo_sign`, plus `current_trust_store`, `trust_import`,
@@ -25,7 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
@@ -41,6 +41,7 @@ from sotkabinet.ecp.crl import CrlMalformed, parse_crl
 from sotkabinet.ecp.trust import TrustStoreError
 from sotkabinet.errors import DomainError
 
+from . import crl_fetch
 from .demo import demo_sign, ensure_demo_pki
 from .models import CertificateRevocationList, TrustedCertificate
 
@@ -66,8 +67,6 @@ VERDICT_KEY_PREFIX = "signatures:verdict:"
 # version; one "as of now" is reused only within the minute it was computed for.
 VERDICT_TTL_SECONDS = 24 * 3600
 VERDICT_NOW_TTL_SECONDS = 60
-CRL_FETCH_TIMEOUT = (3.05, 10)  # connect, read (seconds)
-CRL_FETCH_MAX_BYTES = 50 * 1024 * 1024
 
 
 # Canonical payload (API.md "Conventions: Signing") --------------------------------------------
@@ -248,31 +247,39 @@ def crl_import(data: bytes) -> CertificateRevocationList:
 
 
 def fetch_crl(url: str) -> bytes:
-    """GET a CRL from a distribution point, bounded in time and size; keep it in the DB.
+    """GET a CRL for an operator's command (`ecp_verify`), never for a request (issue 9).
 
-    Raises on any failure; the library records that as a failed revocation source. Stored rows
-    share the fetch with other processes; an older fetched copy from the same URL is replaced.
+    Only allowed http(s) hosts, within the deadline and size cap, same-host redirects only
+    (crl_fetch.download); raises on any failure, which the library records as a failed source.
+    The CRL is kept in the DB only when its signature and freshness check out (crl_fetch.accept).
     """
-    with requests.get(url, timeout=CRL_FETCH_TIMEOUT, stream=True) as response:
-        response.raise_for_status()
-        body = bytearray()
-        for chunk in response.iter_content(64 * 1024):
-            body.extend(chunk)
-            if len(body) > CRL_FETCH_MAX_BYTES:
-                raise ValueError(f"CRL at {url} is larger than {CRL_FETCH_MAX_BYTES} bytes")
-    data = bytes(body)
+    data = crl_fetch.download(url)
     try:
-        with transaction.atomic():
-            row, created = _crl_row(
-                data, origin=CertificateRevocationList.Origin.FETCHED, source_url=url[:1000]
-            )
-            if created:
-                CertificateRevocationList.objects.filter(
-                    origin=CertificateRevocationList.Origin.FETCHED, source_url=row.source_url
-                ).exclude(pk=row.pk).delete()
-    except (CrlMalformed, DatabaseError) as error:
+        crl_fetch.accept(data, url=url)
+    except (crl_fetch.CrlFetchRefused, DatabaseError) as error:
         logger.warning("Fetched CRL from %s not stored: %s", url, error)
     return data
+
+
+def _queue_crl_fetches(cms: bytes | str, verdict: Verdict) -> None:
+    """A verification met a certificate without a current CRL: let the worker fetch it."""
+    unknown = {
+        record.get("certificate_serial")
+        for record in verdict.revocation
+        if record.get("status") == "unknown"
+    }
+    if not unknown:
+        return
+    try:
+        certificates = inspect_cms(cms).certificates
+    except (CmsMalformed, ValueError):
+        return
+    crl_fetch.queue_fetches(
+        url
+        for certificate in certificates
+        if certificate.serial_hex in unknown
+        for url in certificate.crl_urls
+    )
 
 
 # Verification -----------------------------------------------------------------------------------
@@ -298,6 +305,7 @@ def check_verify_request(cms: bytes | str, data: bytes | None) -> None:
         raise DomainError(
             "too_many_signers", details={"max_signers": VERIFY_MAX_SIGNERS, "signers": signers}
         )
+
 
 def _cms_bytes(cms: bytes | str) -> bytes:
     return cms.encode("utf-8", "surrogatepass") if isinstance(cms, str) else bytes(cms)
@@ -351,9 +359,11 @@ def verify_signature(
         at=at,
         trust=store,
         policy=policy,
-        fetch_crl=fetch_crl if settings.ECP_FETCH_CRL else None,
+        fetch_crl=None,  # never on a request path: missing CRLs are queued for the worker
         required_identity=required_identity,
     )
+    if settings.ECP_FETCH_CRL:
+        _queue_crl_fetches(cms, verdict)
     cache.set(key, verdict, ttl)
     return verdict
 

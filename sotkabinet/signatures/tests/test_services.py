@@ -241,35 +241,6 @@ def test_demo_ca_trusted_only_in_demo_mode(db, settings, make_user):
     assert services.verify_signature(cms, data=PAYLOAD).reason == "untrusted"
 
 
-def test_fetch_crl_bounded_and_stored(db, ecp_pki, monkeypatch):
-    # R-ECP-1: CRL from the distribution point, when settings.ECP_FETCH_CRL
-    crl = ecp_pki.nca_crl
-    seen = {}
-
-    class FakeResponse:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def raise_for_status(self):
-            return None
-
-        def iter_content(self, size):
-            yield crl
-
-    def fake_get(url, timeout, stream):
-        seen.update(url=url, timeout=timeout, stream=stream)
-        return FakeResponse()
-
-    monkeypatch.setattr(services.requests, "get", fake_get)
-    assert services.fetch_crl(ecp_pki.nca.crl_url) == crl
-    assert seen["timeout"] == services.CRL_FETCH_TIMEOUT and seen["stream"]
-    row = CertificateRevocationList.objects.get()
-    assert (row.origin, row.source_url) == ("fetched", ecp_pki.nca.crl_url)
-
-
 def test_verdict_to_dict_is_json(ecp, make_user):
     user = make_user()
     verdict = services.verify_signature(ecp.sign(user, PAYLOAD), data=PAYLOAD)
