@@ -296,3 +296,21 @@ def test_a_filing_is_submitted_end_to_end_while_redis_is_down(
     assert filing["signature"]["valid"] is True
     deadline = datetime.fromisoformat(filing["registration_deadline"]).astimezone(court.tzinfo)
     assert deadline.date() > usual_deadline.date()
+
+
+@pytest.mark.django_db
+def test_sign_in_stays_throttled_while_redis_is_down(api_client, settings, monkeypatch):
+    """issue 10: the documented choice for throttles during an outage: neither open (unlimited
+    password guesses) nor closed (nobody signs in): they count in process memory."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "3/min", "sign_in_login": "100/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    settings.CACHES = redis_caches("redis://127.0.0.1:1/0", f"outage-{uuid.uuid4().hex}")
+    codes = [
+        api_client.post(
+            "/api/v1/auth/token/", {"login": "x", "password": "y"}, REMOTE_ADDR="203.0.113.77"
+        ).status_code
+        for _ in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
