@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from sotkabinet.core.services import audit
 from sotkabinet.errors import DomainError
@@ -55,7 +56,11 @@ def account_register(
     signer = signin.nonce_signer(nonce, cms, status=400)
     if signer.identity != login:
         # Nobody claims someone else's ИИН/БИН: the key must be the login's holder's.
-        raise DomainError("signer_mismatch", details={"signer": signer.identity})
+        raise DomainError(
+            "signer_mismatch",
+            _("The key belongs to someone else: sign with the key of this IIN/BIN."),
+            details={"signer": signer.identity},
+        )
     # Only the holder learns whether the login is taken (no enumeration without the key).
     if User.objects.filter(login=login).exists():
         raise DomainError("already_exists", status=409)

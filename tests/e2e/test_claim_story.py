@@ -1,8 +1,8 @@
 """The main story in a real browser (SPEC R-FIL-1, R-FIL-4, R-FIL-7, R-FIL-8, R-FIL-12, R-REG-1,
 R-REG-6, R-ACT-4, R-ACT-5, R-ECP-6):
 
-1. an applicant signs up, files a claim with two documents through the guided wizard, signs with
-   the DEMO signer and downloads the talon;
+1. an applicant signs up (the ИИН proven with the DEMO key, issue 9), files a claim with two
+   documents through the guided wizard, signs with the DEMO signer and downloads the talon;
 2. the clerk registers it at the admin desk, and the applicant sees the case and the notice;
 3. the judge places and signs a decision (DEMO signer); the applicant sees it, received today,
    and downloads it; the judge marks legal force and the public /verify/ page proves it on a
@@ -111,7 +111,9 @@ def test_claim_from_sign_up_to_the_signed_decision(new_page, live, court, clerk,
     applicant_page.fill("#id_password", "Str0ng-Passw0rd!")
     applicant_page.fill("#id_password_again", "Str0ng-Passw0rd!")
     shot(applicant_page, "01-sign-up")
-    applicant_page.click("main form button[type=submit]")
+    check_accessibility(applicant_page, "sign-up")
+    # Issue 9: the ИИН is proven by the key; the DEMO key signs this session's challenge.
+    applicant_page.click("#ecp-sign-demo")
     applicant_page.wait_for_url(re.compile(r".*/cabinet/$"))
 
     file_claim_in_wizard(applicant_page, live, court, tmp_path, screenshots=True)
