@@ -39,6 +39,7 @@ def registry_queue(
     queryset = (
         Filing.objects.filter(status=FilingStatus.RECEIVED, court_id__in=queue_court_ids(user))
         .select_related("court", "author", "principal")
+        .prefetch_related("payments")  # the duty's `paid` in each item (issue 9)
         .order_by(
             F("registration_deadline").asc(nulls_last=True),
             F("received_at").asc(nulls_last=True),

@@ -48,3 +48,16 @@ def test_card_of_a_fully_paid_duty_shows_nothing_due(clerk, make_filing):
     html = desk.get(f"/admin/registry/incomingfiling/{filing.pk}/change/").content.decode()
     assert '<dd id="duty-paid">1000.00</dd>' in html
     assert '<dd id="duty-due">0.00</dd>' in html
+
+
+def test_queue_items_carry_the_paid_sum(clerk, make_filing, client_for):
+    """Issue 9 / API.md: the queue's filings have `duty: {"amount", "paid", "status"}`."""
+    filing = make_filing(duty_amount="37500.00", duty_status="missing")
+    pay(filing, "12500.00")
+    response = client_for(clerk).get("/api/v1/registry/queue/")
+    assert response.status_code == 200
+    body = response.json()
+    items = body["results"] if isinstance(body, dict) else body
+    assert [item["duty"] for item in items] == [
+        {"amount": "37500.00", "paid": "12500.00", "status": "missing"}
+    ]
