@@ -74,3 +74,15 @@ def test_sign_up_a_company_with_the_demo_key(new_page, live):
     page.wait_for_url(re.compile(r".*/cabinet/$"))
     user = User.objects.get(login=bin_)
     assert (user.kind, user.full_name) == ("legal_entity", "«Жаңа Өріс» ЖШС")
+
+
+def test_ecp_sign_in_page_with_the_demo_key(new_page, live, make_user):
+    """The ЭЦҚ sign-in page asks for its challenge through the browser session (issue 9)."""
+    user = make_user(full_name="Ким Светлана")
+    page = new_page()
+    page.goto(f"{live}/ecp-login/")
+    page.fill("#demo-login", user.login)
+    page.click("#ecp-sign-demo")
+    page.wait_for_url(re.compile(r".*/cabinet/$"))
+    challenge = page.context.request.post(f"{live}/ecp-login/challenge/", data={"purpose": "x"})
+    assert challenge.status == 403  # CSRF: a page of another site cannot ask for one
