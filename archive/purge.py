@@ -64,6 +64,7 @@ def blob_still_referenced(blob: str) -> bool:
     """Another record still needs this content-addressed file."""
     return (
         Attachment.objects.filter(blob=blob, purged_at__isnull=True).exists()
+        or Attachment.objects.filter(repaired_blob=blob, purged_at__isnull=True).exists()
         or Act.objects.filter(blob=blob).exists()
         or PowerOfAttorney.objects.filter(head_order_blob=blob).exists()
     )
@@ -96,6 +97,8 @@ def attachment_purge(attachment_id: int, *, now: datetime | None = None) -> bool
             rule="R-DOC-7",
         )
         transaction.on_commit(partial(_delete_if_unreferenced, attachment.blob))
+        if attachment.repaired_blob:  # the repaired reading copy goes with it (R-DOC-7)
+            transaction.on_commit(partial(_delete_if_unreferenced, attachment.repaired_blob))
     return True
 
 

@@ -9,6 +9,7 @@ a bad file or a bad signature is a status with a reason, never a retry loop.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,19 +63,33 @@ def attachment_validate(attachment_id: int) -> str | None:
     """
     from sotkabinet.documents.filenames import filename_issue
     from sotkabinet.documents.issues import CRIMINAL_ALLOWED_FORMATS, DEFAULT_ALLOWED_FORMATS
-    from sotkabinet.documents.validation import validate_file
+    from sotkabinet.documents.upload import store_blob
+    from sotkabinet.documents.validation import PdfBudget, validate_file
 
     attachment = Attachment.objects.select_related("filing").filter(pk=attachment_id).first()
     if attachment is None or attachment.status != AttachmentStatus.PENDING:
         return None
     filing = attachment.filing
     criminal = filing.proceeding == Proceeding.CRIMINAL
-    with _blob_on_disk(attachment.blob) as path:
+    repaired = None
+    with (
+        _blob_on_disk(attachment.blob) as path,
+        tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir,
+    ):
+        repaired_path = os.path.join(workdir, "repaired.pdf")
         result = validate_file(
             path,
             allowed_formats=CRIMINAL_ALLOWED_FORMATS if criminal else DEFAULT_ALLOWED_FORMATS,
             max_size=services.attachment_max_bytes(filing),
+            pdf_budget=PdfBudget(
+                seconds=settings.DOCUMENT_CHECK_SECONDS,
+                max_objects=settings.DOCUMENT_CHECK_MAX_OBJECTS,
+            ),
+            repaired_path=repaired_path,
         )
+        if result.ok and result.repaired is not None:
+            # README "Documents we accept": keep the repaired copy beside the signed original.
+            repaired = store_blob(repaired_path, sha256=result.repaired.sha256)
     errors = [issue.as_dict() for issue in result.errors]
     name_issue = filename_issue(attachment.original_filename)
     if name_issue is not None:
@@ -84,6 +99,7 @@ def attachment_validate(attachment_id: int) -> str | None:
         detected_format=result.detected_format,
         errors=errors,
         warnings=[issue.as_dict() for issue in result.warnings],
+        repaired=repaired,
     )
     return saved.status if saved is not None else None
 

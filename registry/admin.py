@@ -443,13 +443,24 @@ class IncomingFilingAdmin(CourtDeskReadOnly, admin.ModelAdmin):
     def attachment_preview_view(
         self, request: HttpRequest, object_id: str, attachment_id: int
     ) -> FileResponse:
-        """A valid PDF, inline, for the card's preview frame (same origin only)."""
+        """A valid PDF, inline, for the card's preview frame (same origin only).
+
+        A damaged PDF shows its repaired copy, the one the validator checked (README "Documents
+        we accept"); the download stays the original that was signed.
+        """
         filing, attachment = self._attachment(request, object_id, attachment_id)
         if not _previewable(attachment):
             raise Http404(_("Only checked PDF documents can be previewed."))
-        audit(request.user, "attachment.preview", attachment, filing=filing.pk, desk=True)
+        audit(
+            request.user,
+            "attachment.preview",
+            attachment,
+            filing=filing.pk,
+            desk=True,
+            repaired=bool(attachment.repaired_blob),
+        )
         response = FileResponse(
-            open_blob(attachment.blob),
+            open_blob(attachment.reading_blob),
             as_attachment=False,
             filename=attachment.filename,
             content_type="application/pdf",

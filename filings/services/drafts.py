@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,9 @@ from ..models import (
     Proceeding,
 )
 from .common import lock_filing
+
+if TYPE_CHECKING:
+    from sotkabinet.documents.upload import StoredBlob
 
 PARTY_ROLES = ("plaintiff", "defendant", "third_party")
 
@@ -322,11 +326,18 @@ def attachment_delete(*, acting_user: User, attachment: Attachment) -> None:
 
 
 def attachment_record_validation(
-    *, attachment_id: int, detected_format: str, errors: list[dict], warnings: list[dict]
+    *,
+    attachment_id: int,
+    detected_format: str,
+    errors: list[dict],
+    warnings: list[dict],
+    repaired: StoredBlob | None = None,
 ) -> Attachment | None:
     """Store the validation verdict of a pending attachment (R-DOC-1..5). Safe to run twice.
 
-    Returns None when the attachment is gone or was already decided.
+    ``repaired``: the stored repaired copy of a damaged PDF (name, sha256, size), kept beside
+    the original, which stays the signed file (README "Documents we accept"). Returns None when
+    the attachment is gone or was already decided.
     """
     with transaction.atomic():
         attachment = Attachment.objects.select_for_update().filter(pk=attachment_id).first()
@@ -337,8 +348,21 @@ def attachment_record_validation(
         attachment.warnings = warnings
         attachment.status = AttachmentStatus.INVALID if errors else AttachmentStatus.VALID
         attachment.validated_at = timezone.now()
+        if repaired is not None and not errors:
+            attachment.repaired_blob = repaired.name
+            attachment.repaired_sha256 = repaired.sha256
+            attachment.repaired_size = repaired.size
         attachment.save(
-            update_fields=["detected_format", "errors", "warnings", "status", "validated_at"]
+            update_fields=[
+                "detected_format",
+                "errors",
+                "warnings",
+                "status",
+                "validated_at",
+                "repaired_blob",
+                "repaired_sha256",
+                "repaired_size",
+            ]
         )
         audit(
             None,
@@ -346,5 +370,6 @@ def attachment_record_validation(
             attachment,
             status=attachment.status,
             codes=[error["code"] for error in errors],
+            repaired_sha256=attachment.repaired_sha256,
         )
     return attachment

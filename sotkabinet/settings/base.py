@@ -189,6 +189,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # R-DOC-3: 20 MiB per file
 ATTACHMENT_MAX_BYTES_CRIMINAL = 10 * 1024 * 1024  # R-DOC-3 / 001 п.12: 10 MiB
+# Budget of one PDF check in the worker (README "Documents we accept"): CPU seconds, and the
+# objects a PDF may declare (pypdf holds ~5 KiB per parsed object: this bounds memory). Beyond
+# either the file is refused as `corrupt`, "too complex to check".
+DOCUMENT_CHECK_SECONDS = env.float("DOCUMENT_CHECK_SECONDS", default=20.0)
+DOCUMENT_CHECK_MAX_OBJECTS = env.int("DOCUMENT_CHECK_MAX_OBJECTS", default=100_000)
 CABINET_COPY_RETENTION_DAYS = env.int("CABINET_COPY_RETENTION_DAYS", default=183)  # R-DOC-7
 # Archives re-audited per night, least recently audited first (R-ARC-2).
 ARCHIVE_AUDIT_PER_NIGHT = env.int("ARCHIVE_AUDIT_PER_NIGHT", default=2000)
