@@ -27,9 +27,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 
 from . import evidence as evidence_module
 from . import storage
@@ -233,15 +233,16 @@ def _record(transfer: ArchiveTransfer, report: dict, *, trigger: str, acting_use
         if not report["ok"]:
             logger.error("Archive #%s integrity break: %s", transfer.pk, summary)
             audit(None, "archive.integrity_break", transfer, **summary)
-            text = _(
-                "Integrity break in the archive of case %(number)s: items %(items)s, "
-                "signatures %(signatures)s, ledger break at %(break_at)s."
-            ) % {
-                "number": transfer.case.number,
-                "items": failed_items or "-",
-                "signatures": failed_signatures or "-",
-                "break_at": summary["break_at"] or "-",
-            }
+            text = Text(
+                gettext_lazy(
+                    "Integrity break in the archive of case %(number)s: items %(items)s, "
+                    "signatures %(signatures)s, ledger break at %(break_at)s."
+                ),
+                number=transfer.case.number,
+                items=failed_items or "-",
+                signatures=failed_signatures or "-",
+                break_at=summary["break_at"] or "-",
+            )
             for archivist in archivists_of(transfer.court_id):
                 notify(
                     archivist,

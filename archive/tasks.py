@@ -15,10 +15,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sotkabinet.core.models import Notification
-from sotkabinet.core.services import notify
+from sotkabinet.core.services import Text, notify
 
 from .audit import audit_archives, least_recently_audited
 from .purge import cabinet_copy_purge
@@ -55,11 +55,14 @@ def archive_due_sweep() -> dict[str, int]:
                 notify(
                     secretary,
                     DUE_NOTICE_KIND,
-                    _(
-                        "Case %(number)s is due for transfer to the archive (from %(date)s, "
-                        "R-ARC-3). The judge signs the inventory; you transfer it."
-                    )
-                    % {"number": case.number, "date": allowed_from.strftime("%d.%m.%Y")},
+                    Text(
+                        gettext_lazy(
+                            "Case %(number)s is due for transfer to the archive (from %(date)s, "
+                            "R-ARC-3). The judge signs the inventory; you transfer it."
+                        ),
+                        number=case.number,
+                        date=allowed_from.strftime("%d.%m.%Y"),
+                    ),
                     link=f"/api/v1/cases/{case.pk}/inventory/",
                     case_id=case.pk,
                 )

@@ -23,12 +23,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from filings.models import MciValue
 from registry.models import Act, ActStatus, Case, CaseEvent, CaseParticipant
 from sotkabinet.accounts.access import has_role
 from sotkabinet.accounts.models import Role, User
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 from sotkabinet.courts.models import District
 from sotkabinet.courts.services import calendar_for, court_today
 from sotkabinet.errors import Conflict, DomainError, Forbidden
@@ -81,8 +82,9 @@ def _move(writ: Writ, target: str, *, actor: User | None, note: str) -> None:
         )
 
 
-def _notify_parties(writ: Writ, kind: str, text: str) -> None:
-    """The case participants (parties and their representatives) see it in their cabinets."""
+def _notify_parties(writ: Writ, kind: str, text: Text) -> None:
+    """The case participants (parties and their representatives) see it in their cabinets, each
+    in their own language (issue 10)."""
     participants = CaseParticipant.objects.filter(case_id=writ.case_id).select_related("user")
     for participant in participants:
         notify(participant.user, kind, text, link=writ_link(writ), case_id=writ.case_id)
@@ -243,7 +245,10 @@ def _dispatch(writ: Writ, *, actor: User | None, note: str, resubmission: bool =
     _notify_parties(
         writ,
         "writ.dispatched",
-        _("Executive document %(number)s was sent for enforcement.") % {"number": writ.number},
+        Text(
+            gettext_lazy("Executive document %(number)s was sent for enforcement."),
+            number=writ.number,
+        ),
     )
 
 
@@ -306,8 +311,13 @@ def _apply_registration(writ: Writ, enforcement_number: str, registered_at: date
     _notify_parties(
         writ,
         "writ.registered",
-        _("Executive document %(number)s is registered for enforcement under № %(reg)s.")
-        % {"number": writ.number, "reg": enforcement_number},
+        Text(
+            gettext_lazy(
+                "Executive document %(number)s is registered for enforcement under № %(reg)s."
+            ),
+            number=writ.number,
+            reg=enforcement_number,
+        ),
     )
     return True
 
@@ -377,8 +387,13 @@ def writ_record_distribution(
     _notify_parties(
         writ,
         "writ.distributed",
-        _("Executive document %(number)s was distributed to the private bailiff %(name)s.")
-        % {"number": writ.number, "name": bailiff.full_name},
+        Text(
+            gettext_lazy(
+                "Executive document %(number)s was distributed to the private bailiff %(name)s."
+            ),
+            number=writ.number,
+            name=bailiff.full_name,
+        ),
     )
     return writ
 
@@ -397,12 +412,15 @@ def writ_record_bailiff_status(
     _move(writ, status, actor=bailiff, note=f"{label}. {note}".strip())
     writ.save()
     audit(bailiff, "writ.bailiff_status", writ, status=status, note=note)
-    text = _("Executive document %(number)s: %(status)s.") % {
-        "number": writ.number,
-        "status": label,
-    }
-    if note:
-        text += f" {note}"
+    text = Text(
+        "%(text)s%(note)s",
+        text=Text(
+            gettext_lazy("Executive document %(number)s: %(status)s."),
+            number=writ.number,
+            status=WritStatus(status).label,
+        ),
+        note=f" {note}" if note else "",
+    )
     _notify_parties(writ, f"writ.{status}", text)
     return writ
 

@@ -27,9 +27,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sotkabinet.accounts.identity import is_valid_iin
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 from sotkabinet.errors import Conflict, DomainError
 
 from .models import PowerAttorney, PowerOfAttorney, PowerScope, PowerStatus
@@ -323,8 +324,11 @@ def power_sign(*, acting_user, power: PowerOfAttorney, cms: str) -> PowerOfAttor
             notify(
                 user,
                 "power_granted",
-                _("%(principal)s gave you a power of attorney No. %(id)s.")
-                % {"principal": principal.full_name, "id": power.pk},
+                Text(
+                    gettext_lazy("%(principal)s gave you a power of attorney No. %(id)s."),
+                    principal=principal.full_name,
+                    id=power.pk,
+                ),
                 link=f"/cabinet/powers/{power.pk}/",
             )
     return power
@@ -350,7 +354,9 @@ def power_revoke(*, acting_user, power: PowerOfAttorney) -> PowerOfAttorney:
             notify(
                 user,
                 "power_revoked",
-                _("The power of attorney No. %(id)s has been revoked.") % {"id": power.pk},
+                Text(
+                    gettext_lazy("The power of attorney No. %(id)s has been revoked."), id=power.pk
+                ),
                 link=f"/cabinet/powers/{power.pk}/",
             )
     return power

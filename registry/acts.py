@@ -25,10 +25,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sotkabinet.accounts.access import can, court_ids_of
 from sotkabinet.accounts.models import Absence, Role, User
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 from sotkabinet.courts.services import court_today
 from sotkabinet.ecp.cms import decode_cms_input
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
@@ -295,15 +296,16 @@ def act_sign(*, acting_user: User, act: Act, cms: str | bytes) -> Act:
                 today,
                 act.date,
             )
-        text = _(
-            "%(kind)s “%(title)s” in case %(case)s was published in your cabinet on %(date)s. "
-            "That day counts as the day you received it."
-        ) % {
-            "kind": act.get_kind_display(),
-            "title": act.title,
-            "case": case.number,
-            "date": today.isoformat(),
-        }
+        text = Text(
+            gettext_lazy(
+                "%(kind)s “%(title)s” in case %(case)s was published in your cabinet on %(date)s. "
+                "That day counts as the day you received it."
+            ),
+            kind=ActKind(act.kind).label,
+            title=act.title,
+            case=case.number,
+            date=today.isoformat(),
+        )
         for user in case_recipients(case, today):
             notify(user, "act_published", text, link=act_link(act), case_id=case.pk)
     return act
@@ -405,12 +407,13 @@ def act_mark_legal_force(*, acting_user: User, act: Act, on: date, cms: str | by
             role=role,
             sha256=act.sha256,
         )
-        text = _("%(kind)s “%(title)s” in case %(case)s entered legal force on %(date)s.") % {
-            "kind": act.get_kind_display(),
-            "title": act.title,
-            "case": case.number,
-            "date": on.isoformat(),
-        }
+        text = Text(
+            gettext_lazy("%(kind)s “%(title)s” in case %(case)s entered legal force on %(date)s."),
+            kind=ActKind(act.kind).label,
+            title=act.title,
+            case=case.number,
+            date=on.isoformat(),
+        )
         for user in case_recipients(case, court_today(case.court)):
             notify(user, "act_legal_force", text, link=act_link(act), case_id=case.pk)
     return act

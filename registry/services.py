@@ -20,12 +20,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from filings.models import FILING_TRANSITIONS, Filing, FilingStatus, Proceeding, RejectionGround
 from filings.services.common import bilingual, filing_link, filing_transition
 from sotkabinet.accounts.access import can, has_role
 from sotkabinet.accounts.models import Absence, Membership, Role, User
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
+from sotkabinet.core.timefmt import LocalTime
 from sotkabinet.courts.services import calendar_for, court_today
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
 
@@ -129,8 +131,9 @@ def _applicant_and_attorney(filing: Filing) -> tuple[User, User | None]:
     return filing.author, None
 
 
-def _notify_filers(filing: Filing, kind: str, text: str, *, link: str, case_id=None) -> None:
-    """The applicant, and the attorney who filed for them, get the notice (R-REG-7)."""
+def _notify_filers(filing: Filing, kind: str, text: Text, *, link: str, case_id=None) -> None:
+    """The applicant, and the attorney who filed for them, get the notice (R-REG-7), each in
+    their own language (issue 10)."""
     applicant, attorney = _applicant_and_attorney(filing)
     for user in (applicant, attorney):
         if user is not None:
@@ -388,11 +391,13 @@ def filing_register(*, acting_user: User, filing: Filing, case: Case | int | Non
     _notify_filers(
         filing,
         "filing_registered",
-        bilingual(
-            f"{filing.number} өтінішіңіз {target.number} ісі бойынша тіркелді. "
-            f"Судья: {target.judge.full_name}.",
-            f"Ваше обращение {filing.number} зарегистрировано по делу {target.number}. "
-            f"Судья: {target.judge.full_name}.",
+        Text(
+            gettext_lazy(
+                "Your filing %(filing)s is registered in case %(case)s. Judge: %(judge)s."
+            ),
+            filing=filing.number,
+            case=target.number,
+            judge=target.judge.full_name,
         ),
         link=case_link(target),
         case_id=target.pk,
@@ -457,9 +462,13 @@ def filing_reject(*, acting_user: User, filing: Filing, ground: str, comment: st
     _notify_filers(
         filing,
         "filing_rejected",
-        bilingual(
-            f"{filing.number} өтінішіңіз тіркелмеді. Негіз: {kazakh}.{reason}",
-            f"Ваше обращение {filing.number} не зарегистрировано. Основание: {russian}.{reason}",
+        Text(
+            gettext_lazy(
+                "Your filing %(filing)s is not registered. Ground: %(ground)s.%(comment)s"
+            ),
+            filing=filing.number,
+            ground=RejectionGround(ground).label,
+            comment=reason,
         ),
         link=filing_link(filing),
     )
@@ -502,19 +511,17 @@ def filing_deadline_check(*, filing_id: int, now: datetime | None = None) -> str
     )
     if filing is None or filing.registration_deadline is None:
         return None
-    deadline_local = timezone.localtime(filing.registration_deadline, filing.court.tzinfo)
     if now >= filing.registration_deadline:
         if filing.escalated_at is not None:
             return None
         filing.escalated_at = now
         filing.save(update_fields=["escalated_at", "updated_at"])
         recipients = list(_court_users(filing.court_id, Role.CHAIRMAN))
-        deadline_text = deadline_local.strftime("%Y-%m-%d %H:%M")
-        text = bilingual(
-            f"{filing.court.name}: {filing.number} өтініші мерзімінде ({deadline_text}) "
-            "тіркелмеді.",
-            f"{filing.court.name}: обращение {filing.number} не зарегистрировано в срок "
-            f"({deadline_text}).",
+        text = Text(
+            gettext_lazy("%(court)s: filing %(filing)s was not registered in time (%(deadline)s)."),
+            court=filing.court.name,
+            filing=filing.number,
+            deadline=LocalTime(filing.registration_deadline, filing.court.timezone),
         )
         for user in recipients:
             notify(
@@ -539,10 +546,10 @@ def filing_deadline_check(*, filing_id: int, now: datetime | None = None) -> str
     filing.reminded_at = now
     filing.save(update_fields=["reminded_at", "updated_at"])
     recipients = list(_court_users(filing.court_id, Role.CLERK))
-    deadline_text = deadline_local.strftime("%Y-%m-%d %H:%M")
-    text = bilingual(
-        f"{filing.number} өтінішін {deadline_text} дейін тіркеу қажет (сот уақыты).",
-        f"Обращение {filing.number} нужно зарегистрировать до {deadline_text} (время суда).",
+    text = Text(
+        gettext_lazy("Filing %(filing)s must be registered by %(deadline)s."),
+        filing=filing.number,
+        deadline=LocalTime(filing.registration_deadline, filing.court.timezone),
     )
     for user in recipients:
         notify(

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from sotkabinet.accounts.views import set_language
+
 api_v1 = [
     path("", include("sotkabinet.accounts.api.urls")),
     path("", include("sotkabinet.courts.api.urls")),
@@ -14,7 +16,8 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switcher; a signed-in user's choice is stored too (issue 10).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

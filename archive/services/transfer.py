@@ -18,11 +18,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import Case, CaseEvent
 from sotkabinet.accounts.access import can, has_role
 from sotkabinet.accounts.models import Role, User
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 from sotkabinet.courts.calendar import archive_transfer_date
 from sotkabinet.courts.services import calendar_for, court_today
 from sotkabinet.documents.upload import open_blob
@@ -198,7 +199,10 @@ def archive_transfer(
             notify(
                 archivist,
                 "archive_transferred",
-                _("Case %(number)s was transferred to the archive.") % {"number": case.number},
+                Text(
+                    gettext_lazy("Case %(number)s was transferred to the archive."),
+                    number=case.number,
+                ),
                 link=f"/api/v1/archive/{transfer.pk}/",
                 case_id=case.pk,
             )

@@ -7,10 +7,10 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement import distribution as engine
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 
 from . import inputs, portal
 from .models import BailiffAssignment, Registration, RegistrationStatus
@@ -43,12 +43,14 @@ def chamber_flag_overdue(*, today: date | None = None) -> dict[str, int]:
                 notify(
                     user,
                     "writ.distribution_overdue",
-                    _("%(number)s was not distributed by %(date)s (002 п.7): %(reason)s")
-                    % {
-                        "number": registration.number,
-                        "date": registration.distribution_deadline.isoformat(),
-                        "reason": registration.distribution_reason or "-",
-                    },
+                    Text(
+                        gettext_lazy(
+                            "%(number)s was not distributed by %(date)s (002 п.7): %(reason)s"
+                        ),
+                        number=registration.number,
+                        date=registration.distribution_deadline.isoformat(),
+                        reason=registration.distribution_reason or "-",
+                    ),
                     link=portal.writ_link(registration),
                 )
         counts["distribution"] += 1
@@ -76,12 +78,15 @@ def chamber_flag_overdue(*, today: date | None = None) -> dict[str, int]:
                 if not updated:
                     continue
                 audit(None, f"ais_oip.{name}_overdue", assignment.registration)
-                text = _("%(number)s: the %(what)s deadline %(date)s (002 %(point)s) passed.") % {
-                    "number": assignment.registration.number,
-                    "what": name,
-                    "date": getattr(assignment, deadline).isoformat(),
-                    "point": point,
-                }
+                text = Text(
+                    gettext_lazy(
+                        "%(number)s: the %(what)s deadline %(date)s (002 %(point)s) passed."
+                    ),
+                    number=assignment.registration.number,
+                    what=name,
+                    date=getattr(assignment, deadline).isoformat(),
+                    point=point,
+                )
                 for user in [assignment.bailiff, *staff]:
                     notify(
                         user,

@@ -22,11 +22,12 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement import distribution as engine
 from sotkabinet.accounts.models import User
 from sotkabinet.core.dispatch import dispatch_on_commit
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
 
 from . import inputs, portal
@@ -271,8 +272,11 @@ def _apply_decision(
     notify(
         bailiff,
         "writ.assigned",
-        _("Executive document %(number)s (case %(case)s) is distributed to you.")
-        % {"number": registration.writ_number, "case": registration.case_number},
+        Text(
+            gettext_lazy("Executive document %(number)s (case %(case)s) is distributed to you."),
+            number=registration.writ_number,
+            case=registration.case_number,
+        ),
         link=portal.writ_link(registration),
     )
     portal.report_distribution(

@@ -11,7 +11,7 @@ import logging
 
 from django.urls import reverse
 
-from sotkabinet.core.services import notify
+from sotkabinet.core.services import Text, notify
 from sotkabinet.errors import Conflict
 
 from ..models import FILING_TRANSITIONS, Filing, FilingEvent
@@ -51,8 +51,9 @@ def lock_filing(filing_id: int) -> Filing:
     )
 
 
-def notify_applicant(filing: Filing, kind: str, text: str) -> None:
-    """A notice to the applicant and, when an attorney filed, to the attorney too (R-FIL-12).
+def notify_applicant(filing: Filing, kind: str, text: Text) -> None:
+    """A notice to the applicant and, when an attorney filed, to the attorney too (R-FIL-12),
+    each in their own language (issue 10).
 
     Written in the caller's transaction: it exists iff the state change does.
     """
@@ -71,5 +72,6 @@ def notify_applicant(filing: Filing, kind: str, text: str) -> None:
 
 
 def bilingual(kazakh: str, russian: str) -> str:
-    """Notice texts go out in Kazakh and Russian, the languages of proceedings."""
+    """Case and filing history notes are kept in Kazakh and Russian, the languages of
+    proceedings. Notices are not: they go out in each recipient's language (issue 10)."""
     return f"{kazakh} / {russian}"

@@ -9,48 +9,43 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sotkabinet.core.services import audit
+from sotkabinet.core.services import Text, audit
 
 from ..models import AttachmentStatus, Filing, FilingStatus, NotReceivedReason
-from .common import bilingual, filing_transition, lock_filing, notify_applicant
+from .common import filing_transition, lock_filing, notify_applicant
 
+# Why a signature failed, as the applicant reads it (API.md reason codes).
 _SIGNATURE_REASONS = {
-    # reason code: (Kazakh, Russian)
-    "tampered": ("қолтаңба құжатқа сәйкес келмейді", "подпись не соответствует документу"),
-    "untrusted": (
-        "сертификатты сенімді куәландырушы орталық бермеген",
-        "сертификат выдан не доверенным удостоверяющим центром",
+    "tampered": gettext_lazy("the signature does not match the document"),
+    "untrusted": gettext_lazy(
+        "the certificate was not issued by a trusted certification authority"
     ),
-    "expired": ("сертификаттың мерзімі өткен", "срок действия сертификата истёк"),
-    "not_yet_valid": ("сертификат әлі күшіне енбеген", "сертификат ещё не действует"),
-    "revoked": ("сертификат кері қайтарылған", "сертификат отозван"),
-    "revocation_unknown": (
-        "сертификаттың кері қайтарылу мәртебесі белгісіз",
-        "статус отзыва сертификата неизвестен",
-    ),
-    "key_usage": ("кілт қол қоюға арналмаған", "ключ не предназначен для подписи"),
-    "signer_mismatch": ("қолды өтініш беруші қоймаған", "документ подписан не заявителем"),
-    "malformed": ("қолтаңба оқылмайды", "подпись не читается"),
-    "unsupported_algorithm": (
-        "қолтаңба алгоритміне қолдау көрсетілмейді",
-        "алгоритм подписи не поддерживается",
-    ),
+    "expired": gettext_lazy("the certificate has expired"),
+    "not_yet_valid": gettext_lazy("the certificate is not valid yet"),
+    "revoked": gettext_lazy("the certificate is revoked"),
+    "revocation_unknown": gettext_lazy("the certificate's revocation status is unknown"),
+    "key_usage": gettext_lazy("the key is not meant for signing"),
+    "signer_mismatch": gettext_lazy("the document was not signed by the applicant"),
+    "malformed": gettext_lazy("the signature cannot be read"),
+    "unsupported_algorithm": gettext_lazy("the signature algorithm is not supported"),
 }
 
 
-def not_received_text(filing: Filing, signature_reason: str | None) -> str:
-    """Why a filing was not received, in Kazakh and Russian (000 п.30)."""
+def not_received_text(filing: Filing, signature_reason: str | None) -> Text:
+    """Why a filing was not received (000 п.30), written in each reader's language (issue 10)."""
     if filing.not_received_reason == NotReceivedReason.ATTACHMENTS_INVALID:
-        why_kk, why_ru = "тіркелген файлдар жарамсыз", "приложенные файлы недействительны"
+        why = Text(gettext_lazy("The attached files are invalid"))
     else:
-        kazakh, russian = _SIGNATURE_REASONS.get(
-            signature_reason or "", ("тексеруден өтпеді", "не прошла проверку")
+        reason = _SIGNATURE_REASONS.get(
+            signature_reason or "", gettext_lazy("it did not pass the check")
         )
-        why_kk, why_ru = f"ЭЦҚ жарамсыз: {kazakh}", f"ЭЦП недействительна: {russian}"
-    return bilingual(
-        f"№ {filing.number} өтініш қабылданбады. {why_kk}.",
-        f"Обращение № {filing.number} не получено. {why_ru}.",
+        why = Text(gettext_lazy("The ЭЦҚ is invalid: %(reason)s"), reason=reason)
+    return Text(
+        gettext_lazy("Filing No. %(number)s is not received. %(why)s."),
+        number=filing.number,
+        why=why,
     )
 
 
@@ -118,10 +113,11 @@ def filing_decide(*, filing_id: int, verdict) -> Filing | None:
         notify_applicant(
             filing,
             "filing_received",
-            bilingual(
-                f"№ {filing.number} өтініш қабылданды, тіркеу-бақылау карточкасы жасалды.",
-                f"Обращение № {filing.number} получено, создана регистрационно-контрольная "
-                "карточка.",
+            Text(
+                gettext_lazy(
+                    "Filing No. %(number)s is received; its registration card is created."
+                ),
+                number=filing.number,
             ),
         )
         return filing

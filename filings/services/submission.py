@@ -18,16 +18,16 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sotkabinet.accounts.models import User
 from sotkabinet.core.dispatch import dispatch_on_commit
-from sotkabinet.core.services import audit
+from sotkabinet.core.services import Text, audit
 from sotkabinet.courts.services import court_registration_deadline, court_today
 from sotkabinet.errors import Conflict, DomainError
 
 from ..models import AttachmentKind, AttachmentStatus, Filing, FilingStatus
 from .common import (
-    bilingual,
     filing_transition,
     lock_filing,
     notify_applicant,
@@ -203,9 +203,9 @@ def filing_submit(*, acting_user: User, filing: Filing, cms: str | bytes) -> Fil
     notify_applicant(
         filing,
         "filing_submitted",
-        bilingual(
-            f"№ {filing.number} өтініш жіберілді және тексерілуде.",
-            f"Обращение № {filing.number} отправлено и проверяется.",
+        Text(
+            gettext_lazy("Filing No. %(number)s is sent and is being checked."),
+            number=filing.number,
         ),
     )
     # The caller answers with the filing as this stage left it (API.md: 202, `submitted`), even

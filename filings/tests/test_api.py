@@ -237,6 +237,8 @@ def test_not_received_when_the_certificate_is_revoked(draft_with_files, applican
     applicant, and deletes nothing.  # SPEC R-ECP-1, R-ECP-2, R-ECP-3"""
     client, filing_id = draft_with_files()
     ecp.revoke(applicant)
+    applicant.language = "ru"  # issue 10: the notice is in the applicant's language only
+    applicant.save(update_fields=["language"])
     payload = signing_payload(client, filing_id)
     response = client.post(
         f"/api/v1/filings/{filing_id}/submit/",
@@ -250,7 +252,10 @@ def test_not_received_when_the_certificate_is_revoked(draft_with_files, applican
     assert detail["signature"]["valid"] is False
     assert detail["signature"]["reason"] == "revoked"
     notice = Notification.objects.get(user=applicant, kind="filing_not_received")
-    assert "отозван" in notice.text and "кері қайтарылған" in notice.text
+    assert notice.text == (
+        f"Обращение № {Filing.objects.get(pk=filing_id).number} не получено. "
+        "ЭЦП недействительна: сертификат отозван."
+    )
     assert notice.filing_id == filing_id and notice.link == f"/cabinet/filings/{filing_id}/"
     attachments = Attachment.objects.filter(filing_id=filing_id)
     assert attachments.count() == 2

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sotkabinet.accounts import services as account_services
 from sotkabinet.accounts.access import can
+from sotkabinet.accounts.language import remember_language, request_language
 from sotkabinet.documents.upload import limited_upload, upload_too_large
 from sotkabinet.errors import DomainError
 from sotkabinet.throttling import AddressRateThrottle, web_wait
@@ -103,6 +104,7 @@ def sign_up(request):
             for message in (error.details or {}).get("password", []):
                 form.add_error("password", message)
         else:
+            remember_language(user, request_language(request))  # issue 10
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Welcome to the cabinet."))
             return redirect("web:my_cases")

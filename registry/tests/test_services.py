@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from filings.models import FilingEvent, FilingStatus, RejectionGround
 from registry import selectors, services
@@ -276,14 +276,19 @@ def test_the_seven_grounds_are_exactly_those_of_the_rules():  # SPEC R-REG-5
 @pytest.mark.parametrize("proceeding", ["civil", "administrative", "criminal"])
 def test_reject_on_each_legal_ground(clerk, make_filing, ground, proceeding):  # SPEC R-REG-5
     filing = make_filing(proceeding=proceeding)
+    filing.author.language = "ru"  # issue 10: the notice is in the applicant's language only
+    filing.author.save(update_fields=["language"])
     services.filing_reject(acting_user=clerk, filing=filing, ground=ground, comment="  ")
     filing.refresh_from_db()
     assert filing.status == FilingStatus.REJECTED
     assert (filing.rejection_ground, filing.rejection_comment) == (ground, "")
     assert filing.decided_by == clerk
-    kazakh, russian = services.GROUND_TEXTS[ground]
+    kazakh, _russian = services.GROUND_TEXTS[ground]
     notice = Notification.objects.get(user=filing.author, kind="filing_rejected")
-    assert kazakh in notice.text and russian in notice.text and filing.number in notice.text
+    with translation.override("ru"):
+        label = str(RejectionGround(ground).label)
+    assert label in notice.text and filing.number in notice.text
+    assert "Основание" in notice.text and kazakh not in notice.text and "Негіз" not in notice.text
     assert notice.filing_id == filing.pk and str(filing.pk) in notice.link
     event = FilingEvent.objects.get(filing=filing, status="rejected")
     assert kazakh in event.note and event.actor == clerk

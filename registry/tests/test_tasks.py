@@ -44,6 +44,8 @@ def test_reminder_two_working_hours_before_the_deadline_counts_working_time(
     WHEN it is Monday 14:30 (2.5 working hours left) THEN nothing;
     WHEN Monday 15:00 (2 h left) THEN the court's clerks are reminded, once."""
     filing = make_filing(received_at=RECEIVED)
+    clerk.language = "ru"  # issue 10: the clerk's language, the court's time with its zone
+    clerk.save(update_fields=["language"])
     assert filing.registration_deadline == datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
     with at(15, 14, 30):
         assert registry_deadline_sweep() == {"reminded": 0, "escalated": 0}
@@ -56,7 +58,10 @@ def test_reminder_two_working_hours_before_the_deadline_counts_working_time(
         assert registry_deadline_sweep() == {"reminded": 0, "escalated": 0}
     notice = Notification.objects.get(kind="registry_deadline_near")
     assert notice.user == clerk and notice.filing_id == filing.pk
-    assert "2026-06-15 17:00" in notice.text
+    assert notice.text == (
+        f"Обращение {filing.number} нужно зарегистрировать до 15.06.2026 17:00 "
+        "(Asia/Almaty, UTC+5)."
+    )
     assert notice.link == f"/admin/registry/incomingfiling/{filing.pk}/change/"
     filing.refresh_from_db()
     assert filing.reminded_at is not None and filing.escalated_at is None

@@ -28,7 +28,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("login", "password")}),
         (
             _("Person"),
-            {"fields": ("full_name", "kind", "business_size", "email", "phone")},
+            {"fields": ("full_name", "kind", "business_size", "email", "phone", "language")},
         ),
         (_("Bailiff territory"), {"fields": ("district", "attached_districts")}),
         (

@@ -10,8 +10,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Notification
+from .services import render_for
 from .sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,10 @@ def deliver_notification(notification_id: int) -> None:
         link = settings.PORTAL_BASE_URL.rstrip("/") + link
     body = f"{notification.text}\n\n{link}".strip()
     if user.email:
+        # Issue 10: the notice is stored in the user's language; the subject follows it.
+        portal = render_for(user, lambda: _("Court Cabinet"))
         send_mail(
-            subject=f"Сот кабінеті / Судебный кабинет: {notification.text[:60]}",
+            subject=f"{portal}: {notification.text[:60]}",
             message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sotkabinet.accounts.identity import is_valid_identity_number
+from sotkabinet.accounts.language import remember_language, request_language
 from sotkabinet.accounts.models import User
 from sotkabinet.errors import MESSAGES, DomainError, envelope
 from sotkabinet.throttling import web_sign_in_throttle
@@ -57,6 +58,8 @@ def ecp_login(request: HttpRequest) -> HttpResponse:
         except DomainError as failure:
             error, status = failure.message, failure.status
         else:
+            if result.created:  # an account made at the first sign-in (issue 10)
+                remember_language(result.user, request_language(request))
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(_next_url(request))
     context = {"error": error, "next": _next_url(request), "demo": settings.DEMO}

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from sotkabinet.accounts import services
 from sotkabinet.accounts.access import court_ids_of, roles_of
+from sotkabinet.accounts.language import remember_language, request_language
 from sotkabinet.accounts.models import User
 from sotkabinet.api import idempotent
 from sotkabinet.courts.models import Court
@@ -55,6 +56,7 @@ class RegisterView(APIView):
         data = RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.account_register(**data.validated_data)
+        remember_language(user, request_language(request))  # issue 10: from Accept-Language
         return Response(
             {"id": user.pk, "login": user.login, "kind": user.kind}, status=status.HTTP_201_CREATED
         )

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sotkabinet.accounts.language import remember_language, request_language
 from sotkabinet.accounts.services import token_for
 from sotkabinet.signatures import signin
 from sotkabinet.signatures.services import check_verify_request, verify_signature
@@ -133,4 +134,6 @@ class EcpSignInView(APIView):
         data = EcpSignInInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = signin.ecp_sign_in(**data.validated_data)
+        if result.created:  # an account made at the first sign-in (issue 10)
+            remember_language(result.user, request_language(request))
         return Response({"token": token_for(result.user), "login": result.user.login})
