@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import struct
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 import olefile
@@ -121,22 +122,28 @@ def _check_word(ole: olefile.OleFileIO, result: ValidationResult) -> None:
     if nfib >= WORD_97_NFIB and not ole.exists(table):
         result.error(CORRUPT, f"the {table} stream is missing")
         return
-    texts = _raw_texts(document)
+    _check_fields(_word97_texts(ole, document, table), result)
+
+
+def _word97_texts(ole: olefile.OleFileIO, document: bytes, table: str) -> Iterator[str]:
+    """The text from the piece table (when readable), then the raw readings of the stream."""
     if ole.exists(table):
         with ole.openstream(table) as stream:
             piece_text = _piece_table_text(document, stream.read())
         if piece_text is not None:
-            texts.insert(0, piece_text)
-    _check_fields(texts, result)
+            yield piece_text
+            piece_text = None  # release it before the raw readings are decoded
+    yield from _raw_texts(document)
 
 
-def _raw_texts(document: bytes) -> list[str]:
-    """The WordDocument stream read as 8-bit text and as UTF-16 at both byte alignments."""
-    return [
-        document.decode("latin-1"),
-        document.decode("utf-16-le", errors="replace"),
-        document[1:].decode("utf-16-le", errors="replace"),
-    ]
+def _raw_texts(document: bytes) -> Iterator[str]:
+    """The WordDocument stream read as 8-bit text and as UTF-16 at both byte alignments.
+
+    One decoded copy at a time (a generator), so memory stays a small multiple of the stream.
+    """
+    yield document.decode("latin-1")
+    yield document.decode("utf-16-le", errors="replace")
+    yield document[1:].decode("utf-16-le", errors="replace")
 
 
 def _piece_table_text(document: bytes, table: bytes) -> str | None:
@@ -174,7 +181,7 @@ def _piece_table_text(document: bytes, table: bytes) -> str | None:
     return "".join(parts)
 
 
-def _check_fields(texts: list[str], result: ValidationResult) -> None:
+def _check_fields(texts: Iterable[str], result: ValidationResult) -> None:
     for text in texts:
         instruction = _dde_instruction(text)
         if instruction is not None:

@@ -24,7 +24,8 @@ Threat model: the zip is attacker-controlled.
 - DDE: a field whose instruction is ``DDE`` or ``DDEAUTO`` (``w:instrText`` runs between
   ``w:fldChar`` begin/separate, or ``w:fldSimple/@w:instr``, in any part: body, headers, footers,
   footnotes, comments, glossary) starts a program when the document opens, and so does a
-  spreadsheet ``ddeLink`` (``xl/externalLinks``): both are ``active_content``. Nested fields are
+  spreadsheet ``ddeLink`` (``xl/externalLinks``; its ``oleLink`` sibling starts an OLE server
+  the same way): all are ``active_content``. Nested fields are
   followed (a nested field's cached result, or a ``QUOTE`` field's character codes, count as part
   of the outer instruction), which defeats the usual ``{ {QUOTE 68 68 69} ...}`` obfuscation.
   We do not use oletools' ``msodde`` for this: it builds element trees of whole parts in memory
@@ -432,6 +433,8 @@ class _FieldScanner:
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == "ddeLink":
             self._found(f"ddeLink to {attributes.get('ddeService', '?')!r}")
+        elif tag == "oleLink":  # an external link that starts an OLE server to update
+            self._found(f"oleLink to {attributes.get('progId', '?')!r}")
         elif tag == "fldSimple":
             self._check(_attribute(attributes, "instr"))
         elif tag == "fldChar":

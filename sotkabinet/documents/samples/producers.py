@@ -360,8 +360,22 @@ def docm_without_macros() -> bytes:
     return word_package(_paragraph("Макроссыз құжат"), kind="docm")
 
 
-def xlsx_dde_bytes() -> bytes:
-    """An XLSX whose cell is ``=cmd|'/c calc.exe'!A1``: Excel stores it as a ``ddeLink``."""
+def xlsx_dde_bytes(*, ole: bool = False) -> bytes:
+    """An XLSX whose cell is ``=cmd|'/c calc.exe'!A1``: Excel stores it as a ``ddeLink``.
+
+    ``ole=True`` writes the sibling form instead, an ``oleLink`` to a ``Package`` OLE server.
+    """
+    if ole:
+        link = (
+            f'<oleLink xmlns:r="{R_NS}" r:id="rId1" progId="Package"><oleItems>'
+            '<oleItem name="payload" advise="1"/></oleItems></oleLink>'
+        )
+    else:
+        link = (
+            '<ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems>'
+            '<ddeItem name="_xlbgnm.A1" advise="1"/>'
+            '<ddeItem name="StdDocumentName" ole="1" advise="1"/></ddeItems></ddeLink>'
+        )
     overrides = {
         "/xl/workbook.xml": EXCEL_TYPES["xlsx"],
         "/xl/worksheets/sheet1.xml": WORKSHEET_TYPE,
@@ -386,9 +400,6 @@ def xlsx_dde_bytes() -> bytes:
             + f'<worksheet xmlns="{S_NS}"><sheetData><row r="1"><c r="A1">'
             "<f>[1]!_xlbgnm.A1</f><v>0</v></c></row></sheetData></worksheet>",
             "xl/externalLinks/externalLink1.xml": XML_DECLARATION
-            + f'<externalLink xmlns="{S_NS}"><ddeLink ddeService="cmd" ddeTopic="/c calc.exe">'
-            '<ddeItems><ddeItem name="_xlbgnm.A1" advise="1"/>'
-            '<ddeItem name="StdDocumentName" ole="1" advise="1"/></ddeItems></ddeLink>'
-            "</externalLink>",
+            + f'<externalLink xmlns="{S_NS}">{link}</externalLink>',
         }
     )

@@ -39,11 +39,12 @@ def test_docx_dde_field_is_active_content(tmp_path, place):  # SPEC R-DOC-4
     assert "DDE field" in result.errors[0].detail
 
 
-def test_xlsx_dde_link_is_active_content(tmp_path):  # SPEC R-DOC-4
-    result = check(tmp_path, samples.xlsx_dde_bytes(), "table.xlsx")
+@pytest.mark.parametrize("link", ["dde", "ole"])
+def test_xlsx_dde_and_ole_links_are_active_content(tmp_path, link):  # SPEC R-DOC-4
+    result = check(tmp_path, samples.xlsx_dde_bytes(ole=link == "ole"), "table.xlsx")
     assert result.detected_format == "xlsx"
     assert result.error_codes == ["active_content"]
-    assert "ddeLink" in result.errors[0].detail
+    assert f"{link}Link" in result.errors[0].detail
 
 
 @pytest.mark.parametrize("fast_saved", [False, True], ids=["contiguous", "fast-saved-pieces"])
