@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sotkabinet.errors import MESSAGES, NotFound, envelope
+from sotkabinet.faults import retry_after
 from sotkabinet.throttling import client_ip
 
 from .act_selectors import act_by_verify_code, verify_act
@@ -88,7 +89,7 @@ def verify_act_view(request: HttpRequest, code: str) -> HttpResponse:
             if wants_json
             else HttpResponse(MESSAGES["throttled"], status=429, content_type="text/plain")
         )
-        response["Retry-After"] = str(wait)
+        response["Retry-After"] = retry_after(wait)  # clear of the keep-alive (issue 10)
         return _no_store(response)
     try:
         act = act_by_verify_code(code)

@@ -212,7 +212,12 @@ def web_wait(
         per_login.login_of = lambda _request: login
         if not per_login.allow_request(request, None):
             waits.append(max(1, int(per_login.wait() or 1)))
-    return max(waits) if waits else None
+    if not waits:
+        return None
+    # Kept clear of gunicorn's keep-alive, as every Retry-After (issue 10, sotkabinet.faults).
+    from sotkabinet.faults import retry_after
+
+    return int(retry_after(max(waits)))
 
 
 def web_sign_in_throttle(view):

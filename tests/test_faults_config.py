@@ -198,3 +198,33 @@ def test_the_filings_sweeper_interval_is_a_setting(tmp_path):
 def test_the_sweeper_runs_every_minute_by_default(settings):
     assert settings.FILINGS_SWEEP_INTERVAL == 60.0
     assert settings.CELERY_BEAT_SCHEDULE["filings-sweep"]["schedule"] == 60.0
+
+
+def test_the_web_sign_in_wait_is_kept_clear_of_the_keepalive(settings):
+    from django.test import RequestFactory
+
+    from sotkabinet.throttling import AddressRateThrottle, web_wait
+
+    class Exhausted(AddressRateThrottle):
+        def allow_request(self, request, view):
+            return False
+
+        def wait(self):
+            return 4.6
+
+    settings.GUNICORN_KEEPALIVE = 5
+    request = RequestFactory().post("/accounts/sign-in/")
+    assert web_wait(request, "sign_in", address_throttle=Exhausted) == 7
+
+
+def test_the_verify_page_retry_after_is_kept_clear_of_the_keepalive(client, db, monkeypatch):
+    from registry import verify_views
+
+    monkeypatch.setattr(verify_views, "VERIFY_RATE_PER_MINUTE", 1)
+    # 4.5 s before the next minute: the page would say 5, the keep-alive.
+    monkeypatch.setattr(verify_views, "_clock", lambda: 60 * 29_000_000 + 55.5)
+    address = "198.51.100.9"
+    assert client.get("/verify/unknown-code/", REMOTE_ADDR=address).status_code == 404
+    limited = client.get("/verify/unknown-code/", REMOTE_ADDR=address)
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "7"
