@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from registry import verify_views
 from sotkabinet.core.models import AuditLog
@@ -39,7 +39,9 @@ def fresh_buckets():
 def rates(monkeypatch):
     """Small limits for the test; every throttle class reads SimpleRateThrottle's table."""
     table = dict(RATES)
+    # Both classes: another test may have left its own attribute on ScopedRateThrottle.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", table)
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", table)
     return table
 
 
@@ -176,6 +178,7 @@ def test_issue_9_a_failing_cache_never_turns_a_throttle_into_a_500(rates, monkey
             raise ConnectionError("cache down")
 
     monkeypatch.setattr(SimpleRateThrottle, "cache", BrokenCache())
+    monkeypatch.setattr(ScopedRateThrottle, "cache", BrokenCache())
     assert _token_attempt(APIClient(), "900101300017") == 401
 
 
