@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from sotkabinet.accounts.access import court_ids_of, has_role
+from sotkabinet.accounts.access import chamber_region, court_ids_of, has_role
 from sotkabinet.accounts.models import Role
 from sotkabinet.errors import DomainError
 
@@ -54,6 +54,21 @@ def _court_scope(request: HttpRequest) -> set[int] | None:
 def _is_chamber(request: HttpRequest) -> bool:
     user = request.user
     return user.is_active and user.is_staff and (user.is_superuser or has_role(user, Role.CHAMBER))
+
+
+def _in_region(request: HttpRequest, queryset, region_lookup: str | None = None):
+    """A regional chamber sees and edits its own region only (issue 9): the region of the
+    bailiff's district (``region_lookup``) or, for registrations, of the debtor's district.
+    Operators (superusers) see every region; a chamber account without a region sees nothing."""
+    if request.user.is_superuser:
+        return queryset
+    region = chamber_region(request.user)
+    if region is None:
+        return queryset.none()
+    if region_lookup is None:
+        codes = chamber_selectors.region_district_codes(region)
+        return queryset.filter(debtor_district__in=codes)
+    return queryset.filter(**{region_lookup: region})
 
 
 class CourtSideAdmin(admin.ModelAdmin):
@@ -264,6 +279,9 @@ class BailiffProfileAdmin(ChamberAdmin):
     def has_change_permission(self, request, obj=None):
         return _is_chamber(request)
 
+    def get_queryset(self, request):
+        return _in_region(request, super().get_queryset(request), "user__district__region")
+
     @admin.display(description=_("district"))
     def district(self, profile: BailiffProfile) -> str:
         return profile.user.district.code if profile.user.district_id else "-"
@@ -303,6 +321,16 @@ class BailiffAbsenceAdmin(ChamberAdmin):
 
     def has_add_permission(self, request):
         return _is_chamber(request)
+
+    def get_queryset(self, request):
+        return _in_region(request, super().get_queryset(request), "profile__user__district__region")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "profile":
+            kwargs["queryset"] = _in_region(
+                request, BailiffProfile.objects.select_related("user"), "user__district__region"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         chamber_registry.bailiff_absence_record(
@@ -367,6 +395,9 @@ class RegistrationAdmin(ChamberAdmin):
     exclude = ("payload",)
     change_list_template = "enforcement/admin/registration_change_list.html"
 
+    def get_queryset(self, request):
+        return _in_region(request, super().get_queryset(request))
+
     @admin.display(boolean=True, description=_("overdue"))
     def overdue(self, registration: Registration) -> bool:
         return registration.distribution_overdue_at is not None
@@ -397,6 +428,9 @@ class RegistrationAdmin(ChamberAdmin):
         """The distribution report per bailiff and category (002 п.15, п.16), as a page or CSV."""
         if not _is_chamber(request):
             return HttpResponse(status=403)
+        region = None if request.user.is_superuser else chamber_region(request.user)
+        if region is None and not request.user.is_superuser:
+            return HttpResponse(status=403)  # a chamber account without a region (issue 9)
         today = chamber_inputs.chamber_today()
         form = ReportForm(
             request.GET or {"date_from": date(today.year, today.month, 1), "date_to": today}
@@ -407,6 +441,7 @@ class RegistrationAdmin(ChamberAdmin):
                 form.cleaned_data["date_from"],
                 form.cleaned_data["date_to"],
                 form.cleaned_data["district"] or None,
+                region=region,
             )
             if request.GET.get("format") == "csv":
                 return _report_csv(report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from sotkabinet.accounts.access import court_ids_of, has_role
-from sotkabinet.accounts.models import Role, User
+from sotkabinet.accounts.access import chamber_region, court_ids_of
+from sotkabinet.accounts.models import User
 
 from .models import OutboxMessage, Writ
 from .policies import COURT_ONLY_STATUSES
@@ -14,7 +14,14 @@ from .policies import COURT_ONLY_STATUSES
 def writ_detail(writ_id: int) -> Writ | None:
     return (
         Writ.objects.select_related(
-            "act", "case", "case__judge", "court", "bailiff", "judge_signer", "secretary_signer"
+            "act",
+            "case",
+            "case__judge",
+            "court",
+            "bailiff",
+            "debtor_district",
+            "judge_signer",
+            "secretary_signer",
         )
         .prefetch_related("events")
         .filter(pk=writ_id)
@@ -34,8 +41,9 @@ def writs_visible_to(user: User) -> QuerySet[Writ]:
         | Q(bailiff=user)
         | (issued & Q(case__participants__user=user))
     )
-    if has_role(user, Role.CHAMBER):
-        visible |= issued
+    region = chamber_region(user)
+    if region is not None:  # the chamber: writs of its own region only (issue 9)
+        visible |= issued & Q(debtor_district__region=region)
     return (
         Writ.objects.filter(visible)
         .distinct()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -28,7 +29,7 @@ from rest_framework.views import APIView
 
 from enforcement import distribution as engine
 from enforcement.api.views import visible_writ, writ_response
-from sotkabinet.accounts.access import has_role
+from sotkabinet.accounts.access import chamber_region, has_role
 from sotkabinet.accounts.models import Role, User
 from sotkabinet.accounts.tokens import ExpiringTokenAuthentication
 from sotkabinet.errors import DomainError, Forbidden, NotFound
@@ -130,13 +131,22 @@ class RegistrationDetailView(ServiceView):
 # -- the chamber's desk ---------------------------------------------------------------------
 
 
-def require_chamber(request) -> None:
+def require_chamber(request) -> str:
+    """The caller's region (issue 9): the chamber sees and edits its own region only. Not a
+    chamber user: 403. A chamber account without a seat district has no region: 403 too."""
     if not has_role(request.user, Role.CHAMBER):
         raise Forbidden()
+    region = chamber_region(request.user)
+    if region is None:
+        raise Forbidden(_("This chamber account has no region: its district is not set."))
+    return region
 
 
-def bailiff_by_login(login: str) -> User:
-    user = User.objects.filter(login=login, memberships__role=Role.BAILIFF).first()
+def bailiff_by_login(login: str, region: str) -> User:
+    """A bailiff registered in the chamber's region; any other login is 404 (issue 9)."""
+    user = User.objects.filter(
+        login=login, memberships__role=Role.BAILIFF, district__region=region
+    ).first()
     if user is None:
         raise NotFound()
     return user
@@ -168,8 +178,10 @@ class BailiffListView(GenericAPIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        require_chamber(request)
-        page = self.paginate_queryset(selectors.bailiffs(request.query_params.get("district")))
+        region = require_chamber(request)
+        page = self.paginate_queryset(
+            selectors.bailiffs(request.query_params.get("district"), region=region)
+        )
         return self.get_paginated_response([bailiff_representation(user) for user in page])
 
 
@@ -188,13 +200,13 @@ class BailiffDetailView(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, login: str):
-        require_chamber(request)
-        return Response(bailiff_representation(bailiff_by_login(login)))
+        region = require_chamber(request)
+        return Response(bailiff_representation(bailiff_by_login(login, region)))
 
     @extend_schema(request=BailiffUpdateInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, login: str):
-        require_chamber(request)
-        user = bailiff_by_login(login)
+        region = require_chamber(request)
+        user = bailiff_by_login(login, region)
         data = BailiffUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         registry.bailiff_update(acting_user=request.user, bailiff=user, changes=data.validated_data)
@@ -224,8 +236,8 @@ class BailiffAbsenceView(APIView):
 
     @extend_schema(request=BailiffAbsenceInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, login: str):
-        require_chamber(request)
-        user = bailiff_by_login(login)
+        region = require_chamber(request)
+        user = bailiff_by_login(login, region)
         data = BailiffAbsenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -259,8 +271,8 @@ class BailiffRedistributeView(APIView):
 
     @extend_schema(request=ReasonInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, login: str):
-        require_chamber(request)
-        user = bailiff_by_login(login)
+        region = require_chamber(request)
+        user = bailiff_by_login(login, region)
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         moved = services.bailiff_redistribute(
@@ -352,7 +364,7 @@ class DistributionReportView(GenericAPIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        require_chamber(request)
+        region = require_chamber(request)
         params = request.query_params
         query = ReportQuery(
             data={
@@ -372,7 +384,7 @@ class DistributionReportView(GenericAPIView):
         if date_to < date_from:
             raise DomainError("invalid", details={"to": "Before from."})
         report = selectors.distribution_report(
-            date_from, date_to, query.validated_data.get("district")
+            date_from, date_to, query.validated_data.get("district"), region=region
         )
         if request.accepted_renderer.format == "csv":
             return self._csv(report)

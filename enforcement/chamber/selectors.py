@@ -11,13 +11,18 @@ from django.db.models import Count, Q, QuerySet
 
 from enforcement import distribution as engine
 from sotkabinet.accounts.models import Role, User
+from sotkabinet.courts.models import District
 
 from .models import OPEN_REGISTRATION_STATUSES, BailiffAssignment, Registration
 
 
-def bailiffs(district: str | None = None) -> QuerySet[User]:
-    """Private bailiffs (users holding the bailiff role), optionally serving ``district``."""
+def bailiffs(district: str | None = None, *, region: str | None = None) -> QuerySet[User]:
+    """Private bailiffs (users holding the bailiff role), optionally serving ``district``, and
+    with ``region`` only those registered in a district of that region (the chamber's own,
+    issue 9; None: every region, for the operators)."""
     queryset = User.objects.filter(memberships__role=Role.BAILIFF)
+    if region is not None:
+        queryset = queryset.filter(district__region=region)
     if district:
         queryset = queryset.filter(
             Q(district__code=district) | Q(attached_districts__code=district)
@@ -37,6 +42,19 @@ def bailiffs(district: str | None = None) -> QuerySet[User]:
     )
 
 
+def region_district_codes(region: str) -> QuerySet:
+    """The codes of the districts of ``region`` (a subquery)."""
+    return District.objects.filter(region=region).values("code")
+
+
+def registrations_of_region(region: str | None) -> QuerySet[Registration]:
+    """The registrations of debtors in ``region``; every one with None (operators)."""
+    registrations = Registration.objects.all()
+    if region is None:
+        return registrations
+    return registrations.filter(debtor_district__in=region_district_codes(region))
+
+
 def registration_for_writ(writ_id: int) -> Registration | None:
     return Registration.objects.filter(source_writ_id=writ_id).first()
 
@@ -50,17 +68,22 @@ class Report:
     total: int
 
 
-def distribution_report(date_from: date, date_to: date, district: str | None = None) -> Report:
+def distribution_report(
+    date_from: date, date_to: date, district: str | None = None, *, region: str | None = None
+) -> Report:
     """Writs distributed per bailiff and category in [date_from, date_to] (002 п.15), every
     bailiff of the registry with every category (zeros too), and the evenness per district and
     category that the Republican chamber monitors (п.16). Counts every assignment: first
-    distributions, redistributions and reassignments."""
+    distributions, redistributions and reassignments. With ``region``: the writs of debtors in
+    that region and its bailiffs only (a regional chamber's report, issue 9)."""
     assignments = BailiffAssignment.objects.filter(
         assigned_at__date__gte=date_from, assigned_at__date__lte=date_to
     )
     if district:
         assignments = assignments.filter(debtor_district=district)
-    people = list(bailiffs(district))
+    if region is not None:
+        assignments = assignments.filter(debtor_district__in=region_district_codes(region))
+    people = list(bailiffs(district, region=region))
     by_id = {user.pk: user for user in people}
     engine_assignments = [
         engine.Assignment(bailiff_id=bailiff_id, category=category, debtor_district=district_code)

@@ -58,13 +58,14 @@ def talgar(db):
 
 
 @pytest.fixture
-def people(make_user, court, other_court):
+def people(make_user, court, other_court, district):
     return SimpleNamespace(
         judge=make_user("judge", court, full_name="Әділов Серік"),
         secretary=make_user("secretary", court, full_name="Хатшы Айгүл"),
         other_secretary=make_user("secretary", other_court),
         clerk=make_user("clerk", court),
-        chamber=make_user("chamber", full_name="Өңірлік палата"),
+        # The chamber of the Almaty region, seated in `district` (issue 9: its region).
+        chamber=make_user("chamber", full_name="Өңірлік палата", district=district),
         claimant=make_user("applicant", full_name="Өндіріп алушы Асқар"),
         debtor=make_user("applicant", full_name="Борышкер Бақыт"),
         stranger=make_user("applicant", full_name="Бөгде Адам"),

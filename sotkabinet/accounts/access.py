@@ -66,6 +66,15 @@ def is_court_staff(user: User, court_id: int) -> bool:
     return court_id in court_ids_of(user)
 
 
+def chamber_region(user: User) -> str | None:
+    """The region a regional chamber user works for: the region of the district the user is
+    seated in (`User.district`). None for anyone else, and for a chamber user with no
+    district, who then sees no writ and no bailiff (issue 9, "The chamber has a region")."""
+    if not has_role(user, Role.CHAMBER) or user.district_id is None:
+        return None
+    return user.district.region or None
+
+
 def is_absent(user: User, on: date) -> bool:
     """The judge is marked absent on `on` (R-ACT-5)."""
     return Absence.objects.filter(user=user, date_from__lte=on, date_to__gte=on).exists()
@@ -80,6 +89,7 @@ def grant_role(user: User, role: str, court=None) -> Membership:
 __all__ = [
     "Role",
     "can",
+    "chamber_region",
     "court_ids_of",
     "grant_role",
     "has_role",

@@ -8,8 +8,10 @@ become exactly the `--role`s given (court roles in every `--court` given), so ru
 command twice leaves the same account. Prints the user id on stdout and nothing else.
 
 Court roles (clerk, judge, secretary, chairman, archivist) need at least one `--court`. Bailiffs
-take `--district` (where they are registered) and `--attached-district` (002 п.9–10). Clerks and
-the chamber work in the admin, so they get staff status; superusers keep theirs.
+take `--district` (where they are registered) and `--attached-district` (002 п.9–10). The
+regional chamber needs `--district` too: its seat, whose region is the region it works for
+(it sees and edits that region's writs and bailiffs only). Clerks and the chamber work in the
+admin, so they get staff status; superusers keep theirs.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ def upsert_user(
     if set(roles) & COURT_ROLES and not court_objects:
         raise CommandError("A court role (clerk, judge, ...) needs --court <code>.")
     registered_district = _districts([district])[0] if district else None
+    if Role.CHAMBER in roles and registered_district is None:
+        has_seat = User.objects.filter(login=login, district__isnull=False).exists()
+        if not has_seat:
+            raise CommandError("The chamber role needs --district <code>: its region's seat.")
     attached = _districts(attached_districts)
     if kind is not None and kind not in User.Kind.values:
         raise CommandError(f"--kind must be one of {', '.join(User.Kind.values)}.")
@@ -146,7 +152,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--court", dest="courts", action="append", default=[], help="Court code; repeatable."
         )
-        parser.add_argument("--district", help="Bailiffs: the district they are registered in.")
+        parser.add_argument(
+            "--district",
+            help="Bailiffs: the district they are registered in. The chamber: its seat, which "
+            "gives its region.",
+        )
         parser.add_argument(
             "--attached-district",
             dest="attached_districts",

@@ -176,7 +176,11 @@ USERS = [
         ("ALM-SMAS",),
     ),
     DemoUser(
-        "chamber", "850101300164", "Алматы өңірлік жеке сот орындаушылар палатасы", (Role.CHAMBER,)
+        "chamber",
+        "850101300164",
+        "Алматы өңірлік жеке сот орындаушылар палатасы",
+        (Role.CHAMBER,),
+        district="ALM-BOST",  # its seat: the chamber works for the Almaty region (issue 9)
     ),
     DemoUser(
         "bailiff",
