@@ -113,6 +113,14 @@ MACRO_RELS: Final = ("/vbaproject",)
 DDE_FIELD: Final = re.compile(r'^[\s"]*dde(auto)?\b', re.IGNORECASE)
 QUOTE_FIELD: Final = re.compile(r"^\s*quote\s+((?:\d+\s*)+)$", re.IGNORECASE)
 MAX_FIELD_TEXT: Final = 4096  # an instruction is short; longer text is not kept
+# Element names that may carry DDE; XML cannot escape element names, so a byte search finds
+# them (UTF-8, and UTF-16 in both byte orders, which OPC parts may use).
+FIELD_NEEDLES: Final = tuple(
+    name.encode(encoding)
+    for name in ("instrText", "fldSimple", "ddeLink", "oleLink")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+MAX_FIELD_SCAN_BYTES: Final = 64 * 1024 * 1024  # a part read twice for fields
 ARCHIVE_MAGIC: Final = (
     b"PK\x03\x04",
     b"PK\x05\x06",
@@ -331,8 +339,11 @@ def _inflate_all(
 ) -> None:
     """Inflate every entry in bounded chunks.
 
-    Checks CRCs, real sizes, nested archives, OLE package objects, XML well-formedness, DDE
-    fields and links in every XML part, and embedded Word/Excel documents (recursively).
+    Checks CRCs, real sizes, nested archives, OLE package objects, the main part's and the
+    relationships' XML, and embedded Word/Excel documents (recursively). XML parts that
+    mention a field or a link (a byte search, in UTF-8 and UTF-16) are then read once more
+    with the field scanner: Python callbacks per element cost far more than inflating, so
+    only the parts that may hold DDE pay for them.
     """
     total = 0
     for info in infos:
@@ -342,8 +353,9 @@ def _inflate_all(
         parser = None
         if name.endswith(".rels"):
             parser = _xml_parser(_external_rel_checker(info.filename, result))
-        elif info is main_info or name.endswith(".xml"):
-            parser = _FieldScanner(info.filename, result).parser()
+        elif info is main_info:
+            parser = _xml_parser()
+        fields = _NeedleSearch(FIELD_NEEDLES) if name.endswith(".xml") else None
         embedded = "/embeddings/" in f"/{name}"
         spool = None
         carry = b""
@@ -359,6 +371,8 @@ def _inflate_all(
                         raise _Corrupt(f"{info.filename!r} inflates beyond limits")
                     if parser is not None:
                         _feed(parser, chunk, info.filename)
+                    if fields is not None:
+                        fields.feed(chunk)
                     if spool is not None:
                         spool.write(chunk)
                     if embedded:
@@ -370,12 +384,45 @@ def _inflate_all(
                 raise _Corrupt(f"{info.filename!r} is shorter than declared")
             if parser is not None:
                 _feed(parser, b"", info.filename, final=True)
+            if fields is not None and fields.found:
+                _scan_fields(archive, info, result)
             if spool is not None:
                 spool.flush()
                 _check_embedded(spool.name, info.filename, result, depth)
         finally:
             if spool is not None:
                 spool.close()
+
+
+class _NeedleSearch:
+    """Whether any of ``needles`` occurs in a stream fed chunk by chunk (bounded memory)."""
+
+    def __init__(self, needles: tuple[bytes, ...]) -> None:
+        self.needles = needles
+        self.keep = max(len(needle) for needle in needles) - 1
+        self.carry = b""
+        self.found = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.found:
+            return
+        window = self.carry + chunk
+        self.found = any(needle in window for needle in self.needles)
+        self.carry = window[-self.keep :]
+
+
+def _scan_fields(archive: zipfile.ZipFile, info: zipfile.ZipInfo, result: ValidationResult) -> None:
+    """Second reading of one XML part with the DDE field scanner (the part is within limits)."""
+    if info.file_size > MAX_FIELD_SCAN_BYTES:
+        raise _Corrupt(
+            f"too complex to check: fields in {info.filename!r}, a part over "
+            f"{MAX_FIELD_SCAN_BYTES} bytes"
+        )
+    parser = _FieldScanner(info.filename, result).parser()
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            _feed(parser, chunk, info.filename)
+    _feed(parser, b"", info.filename, final=True)
 
 
 def _start_spool(info: zipfile.ZipInfo, first: bytes, embedded: bool, depth: int):
@@ -405,6 +452,10 @@ def _check_embedded(path: str, part_name: str, result: ValidationResult, depth: 
             raise _Corrupt(f"nested archive {part_name!r}")  # a zip that is no Word/Excel
     else:
         check_ole2(path, inner)
+        if inner.detected_format == "unknown":
+            # An OLE object that is no Word/Excel document (an equation, a drawing): Word shows
+            # its cached picture whatever its state, so only what it carries counts.
+            inner.errors = [issue for issue in inner.errors if issue.code != CORRUPT]
     for issue in inner.errors:
         result.error(issue.code, f"embedded {part_name}: {issue.detail}")
 

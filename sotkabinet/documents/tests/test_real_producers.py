@@ -66,6 +66,31 @@ def test_fast_saved_dde_is_only_visible_through_the_piece_table():
     )
 
 
+def _reencode_part(data: bytes, part: str, encoding: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == part:
+                text = content.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                content = text.encode(encoding)
+            target.writestr(info.filename, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_docx_dde_in_a_utf16_part_is_found(tmp_path):  # SPEC R-DOC-4: OPC allows UTF-16 parts
+    data = _reencode_part(samples.docx_dde_bytes("split"), "word/document.xml", "utf-16")
+    result = check(tmp_path, data, "claim.docx")
+    assert result.error_codes == ["active_content"]
+
+
+def test_a_huge_part_with_fields_is_too_complex(tmp_path, monkeypatch):  # issue 10: budgets
+    monkeypatch.setattr(ooxml, "MAX_FIELD_SCAN_BYTES", 256)
+    result = check(tmp_path, samples.docx_with_fields(), "claim.docx")
+    assert result.error_codes == ["corrupt"]
+    assert "too complex to check" in result.errors[0].detail
+
+
 def test_xls_dde_link_is_active_content(tmp_path):  # SPEC R-DOC-4
     result = check(tmp_path, samples.xls_bytes(dde=True), "table.xls")
     assert result.detected_format == "xls"
@@ -135,6 +160,13 @@ def test_embedding_depth_is_limited(tmp_path, monkeypatch):  # issue 10: recursi
     result = check(tmp_path, two_levels, "report.docx")
     assert result.error_codes == ["corrupt"]
     assert "nested more than 1 levels deep" in result.errors[0].detail
+
+
+def test_unreadable_embedded_ole_object_that_is_no_office_document_is_ignored(tmp_path):
+    """An equation or drawing object Word cannot parse still shows its cached picture."""
+    broken = samples.ole_package_object()[:512] + b"\0" * 100  # header only: olefile fails
+    result = check(tmp_path, samples.docx_with_chart(1, workbook=broken), "report.docx")
+    assert result.ok, result.errors
 
 
 def test_embedded_plain_zip_is_still_a_nested_archive(tmp_path):  # API.md corrupt
