@@ -220,25 +220,46 @@ def web_wait(
     return int(retry_after(max(waits)))
 
 
+def _throttled_response(wait: int):
+    from django.http import HttpResponse
+
+    from sotkabinet.errors import MESSAGES
+
+    response = HttpResponse(
+        str(MESSAGES["throttled"]), status=429, content_type="text/plain; charset=utf-8"
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def web_sign_in_throttle(view):
     """Decorator of a plain Django ЭЦҚ sign-in view: POSTs count per client address (`sign_in`)
     and per the ИИН/БИН the CMS names (`sign_in_login`); over the limit, 429 with Retry-After."""
     from functools import wraps
-
-    from django.http import HttpResponse
-
-    from sotkabinet.errors import MESSAGES
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "POST":
             wait = web_wait(request, "sign_in", login=_login_from_cms(request))
             if wait is not None:
-                response = HttpResponse(
-                    str(MESSAGES["throttled"]), status=429, content_type="text/plain; charset=utf-8"
-                )
-                response["Retry-After"] = str(wait)
-                return response
+                return _throttled_response(wait)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def password_sign_in_throttle(view, *, login_field: str = "username"):
+    """Decorator of a plain Django password sign-in view (the admin's login page): POSTs count
+    per client address (`sign_in`) and per the login typed in (`sign_in_login`)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            login = request.POST.get(login_field, "")
+            wait = web_wait(request, "sign_in", login=login if isinstance(login, str) else "")
+            if wait is not None:
+                return _throttled_response(wait)
         return view(request, *args, **kwargs)
 
     return wrapper

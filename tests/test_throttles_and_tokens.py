@@ -169,6 +169,23 @@ def test_issue_9_web_ecp_sign_in_is_throttled_per_address(rates):
     assert codes[3] == 429
 
 
+def test_issue_9_admin_password_sign_in_is_throttled_per_address_and_login(rates, make_user):
+    user = make_user("clerk")
+    client = Client()
+
+    def attempt(login: str, **extra) -> int:
+        return client.post(
+            "/admin/login/", {"username": login, "password": "wrong"}, **extra
+        ).status_code
+
+    codes = [attempt(user.login, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}") for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    cache.clear()
+    rates.update(sign_in="1000/min", sign_in_login="2/min")
+    codes = [attempt(user.login, REMOTE_ADDR=f"203.0.113.{n}") for n in range(1, 4)]
+    assert codes == [200, 200, 429]
+
+
 def test_issue_9_a_failing_cache_never_turns_a_throttle_into_a_500(rates, monkeypatch):
     class BrokenCache:
         def get(self, *args, **kwargs):

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from sotkabinet.throttling import password_sign_in_throttle
+
 from .models import Membership, User
 
 
@@ -46,3 +48,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+# Issue 9: the admin's password sign-in is throttled like the portal's (per address and login).
+admin.site.login = password_sign_in_throttle(admin.site.login)
