@@ -146,8 +146,16 @@ class CertificateRevocationListAdmin(admin.ModelAdmin):
 
 @admin.register(SignInNonce)
 class SignInNonceAdmin(admin.ModelAdmin):
-    list_display = ("value", "created_at", "expires_at", "used_at")
-    readonly_fields = ("value", "created_at", "expires_at", "used_at")
+    list_display = ("value", "purpose", "created_at", "expires_at", "used_at")
+    list_filter = ("purpose",)
+    readonly_fields = (
+        "value",
+        "purpose",
+        "session_hash",
+        "created_at",
+        "expires_at",
+        "used_at",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False
