@@ -143,7 +143,8 @@ def test_web_happy_path_sign_up_to_registered_case_and_talon(court, judge, clerk
     assert filing.case.number in cases and filing.number in cases
     notices = client.get("/cabinet/notifications/").content.decode()
     assert filing.case.number in notices
-    assert "карточка" in notices  # R-REG-1: received, registration card created
+    # R-REG-1: received, registration card created; in the user's language (issue 10)
+    assert "registration card is created" in notices and "карточка" not in notices
     talon = client.get(f"/cabinet/filings/{filing_id}/talon.pdf")
     assert talon.status_code == 200
     assert b"".join(talon.streaming_content).startswith(b"%PDF")
