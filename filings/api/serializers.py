@@ -119,7 +119,8 @@ class AttachmentErrorSerializer(serializers.Serializer):
     def get_message(self, issue: dict) -> str:
         code = issue.get("code", "")
         if code in DOCUMENT_MESSAGES:
-            return message_for(code, get_language() or settings.LANGUAGE_CODE)
+            language = get_language() or settings.LANGUAGE_CODE
+            return message_for(code, language, issue.get("reason", ""))  # README: documents
         return str(issue.get("message", code))
 
 

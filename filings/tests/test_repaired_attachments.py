@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from filings.models import Attachment, AttachmentStatus
 from sotkabinet.documents import samples
+from sotkabinet.documents.issues import REASON_MESSAGES
 from sotkabinet.documents.upload import open_blob
 
 from .conftest import filing_body, signing_payload, upload
@@ -75,3 +76,8 @@ def test_pdf_budget_comes_from_settings(client_for, court, applicant):  # issue 
     attachment = Attachment.objects.get(pk=response.json()["id"])
     assert attachment.status == AttachmentStatus.INVALID
     assert [error["code"] for error in attachment.errors] == ["corrupt"]
+    # The API keeps its shape ({code, message}) and says why, in the request's language.
+    shown = client.get(
+        f"/api/v1/filings/{filing_id}/attachments/{attachment.pk}/", HTTP_ACCEPT_LANGUAGE="ru"
+    ).json()["errors"]
+    assert shown == [{"code": "corrupt", "message": REASON_MESSAGES["too_complex"]["ru"]}]

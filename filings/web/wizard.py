@@ -425,7 +425,9 @@ def _save_step(request, step: str, data: dict, answers: dict, filing: Filing | N
 
 def _localised_issues(items: list[dict]) -> list[str]:
     language = get_language() or settings.LANGUAGE_CODE
-    return [message_for(item.get("code", ""), language) for item in items or []]
+    return [
+        message_for(item.get("code", ""), language, item.get("reason", "")) for item in items or []
+    ]
 
 
 def _attachment_context(filing: Filing, attachment: Attachment) -> dict:

@@ -67,15 +67,46 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+#: Reasons that say more than a code's text, where the applicant can act on them. A reason is
+#: stored with the issue (``{"code", "message", "reason"}``); the API still shows code and
+#: message, the message being the reason's text (README "Documents we accept").
+TOO_COMPLEX: Final = "too_complex"
+FORBIDS_PRINT_COPY: Final = "forbids_print_copy"
+TRUNCATED: Final = "truncated"
+REASON_MESSAGES: Final[dict[str, dict[str, str]]] = {
+    TOO_COMPLEX: {
+        "kk": "Файл тексеру үшін тым күрделі (нысандары тым көп немесе оқу тым ұзаққа созылады). "
+        "Оны қарапайым PDF ретінде қайта сақтаңыз немесе PDF-ке басып шығарыңыз.",
+        "ru": "Файл слишком сложен для проверки (слишком много объектов или чтение занимает "
+        "слишком долго). Сохраните его заново как простой PDF или распечатайте в PDF.",
+        "en": "The file is too complex to check (too many objects, or it takes too long to "
+        "read). Save it again as a simple PDF, or print it to PDF.",
+    },
+    FORBIDS_PRINT_COPY: {
+        "kk": "PDF файлы басып шығаруға немесе мәтінді көшіруге тыйым салады. Шектеулерді алып "
+        "тастап, қайта жүктеңіз.",
+        "ru": "PDF запрещает печать или копирование текста. Снимите ограничения и загрузите "
+        "файл заново.",
+        "en": "The PDF forbids printing or copying its text. Remove the restrictions and "
+        "upload it again.",
+    },
+    TRUNCATED: {
+        "kk": "Файл толық емес (сақтау немесе жүктеу кезінде үзілген). Оны қайта жүктеңіз.",
+        "ru": "Файл неполный (оборван при сохранении или загрузке). Загрузите его заново.",
+        "en": "The file is incomplete (cut off while saving or uploading). Upload it again.",
+    },
+}
+
 LANGUAGES: Final = ("kk", "ru", "en")
 
 
-def message_for(code: str, language: str = "en") -> str:
+def message_for(code: str, language: str = "en", reason: str = "") -> str:
     """The text of ``code`` in ``language`` (kk, ru or en; a regional tag like ``ru-RU`` works).
 
-    Unknown languages fall back to English, unknown codes to the code itself.
+    A known ``reason`` (``REASON_MESSAGES``) gives its own, more precise text. Unknown languages
+    fall back to English, unknown codes to the code itself.
     """
-    texts = MESSAGES.get(code)
+    texts = REASON_MESSAGES.get(reason) or MESSAGES.get(code)
     if texts is None:
         return code
     return texts.get(language.split("-")[0].lower(), texts["en"])
@@ -92,14 +123,21 @@ class Issue:
     code: str
     message: str
     detail: str = ""
+    #: A ``REASON_MESSAGES`` key when the code's own text is not precise enough, else "".
+    reason: str = ""
 
     @classmethod
-    def of(cls, code: str, detail: str = "") -> Issue:
-        return cls(code=code, message=message_for(code), detail=detail)
+    def of(cls, code: str, detail: str = "", reason: str = "") -> Issue:
+        return cls(
+            code=code, message=message_for(code, reason=reason), detail=detail, reason=reason
+        )
 
     def as_dict(self) -> dict[str, str]:
-        """The API shape: ``{"code", "message"}``."""
-        return {"code": self.code, "message": self.message}
+        """The API shape ``{"code", "message"}``, plus ``reason`` when there is one (stored)."""
+        shape = {"code": self.code, "message": self.message}
+        if self.reason:
+            shape["reason"] = self.reason
+        return shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +184,10 @@ class ValidationResult:
     def warning_dicts(self) -> list[dict[str, str]]:
         return [issue.as_dict() for issue in self.warnings]
 
-    def error(self, code: str, detail: str = "") -> None:
+    def error(self, code: str, detail: str = "", reason: str = "") -> None:
         """Record an error once per code (the first detail wins)."""
         if code not in self.error_codes:
-            self.errors.append(Issue.of(code, detail))
+            self.errors.append(Issue.of(code, detail, reason))
 
     def warn(self, code: str, detail: str = "") -> None:
         if code not in self.warning_codes:

@@ -69,7 +69,10 @@ from ..issues import (
     ACTIVE_CONTENT,
     CORRUPT,
     ENCRYPTED,
+    FORBIDS_PRINT_COPY,
     SCAN_QUALITY,
+    TOO_COMPLEX,
+    TRUNCATED,
     RepairedCopy,
     ValidationResult,
 )
@@ -179,7 +182,7 @@ def check_pdf(
         result.errors.clear()
         result.warnings.clear()
         result.repaired = None
-        result.error(CORRUPT, str(exc))
+        result.error(CORRUPT, str(exc), reason=TOO_COMPLEX)
 
 
 @contextmanager
@@ -217,7 +220,7 @@ def _check(
 ) -> None:
     truncated = _truncation(path)
     if truncated:
-        result.error(CORRUPT, truncated)
+        result.error(CORRUPT, truncated, reason=TRUNCATED)
         return
     try:
         if not _eof_in_tail(path):
@@ -290,7 +293,11 @@ def _open_encrypted(reader: PdfReader, result: ValidationResult) -> bool:
     permissions = reader.user_access_permissions
     missing = [name for flag, name in REQUIRED_PERMISSIONS.items() if not permissions & flag]
     if missing:
-        result.error(ENCRYPTED, f"the PDF forbids {' and '.join(missing)} (R-DOC-4)")
+        result.error(
+            ENCRYPTED,
+            f"the PDF forbids {' and '.join(missing)} (R-DOC-4)",
+            reason=FORBIDS_PRINT_COPY,
+        )
         return False
     return True
 
@@ -340,7 +347,11 @@ def _check_repaired(
         required = (("printing", allowed.print_lowres), ("copying", allowed.extract))
         missing = [name for name, ok in required if not ok]
         if missing:
-            result.error(ENCRYPTED, f"the PDF forbids {' and '.join(missing)} (R-DOC-4)")
+            result.error(
+                ENCRYPTED,
+                f"the PDF forbids {' and '.join(missing)} (R-DOC-4)",
+                reason=FORBIDS_PRINT_COPY,
+            )
             return
     active = _qpdf_active_content(original, clock)
     if active:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from sotkabinet.documents import samples
 from sotkabinet.documents.formats import ole2, ooxml
 from sotkabinet.documents.formats import pdf as pdf_format
+from sotkabinet.documents.issues import MESSAGES, REASON_MESSAGES, message_for
 from sotkabinet.documents.validation import DEFAULT_ALLOWED_FORMATS, PdfBudget, validate_file
 
 
@@ -303,6 +304,7 @@ def test_truncated_pdf_is_not_repaired(tmp_path, data, detail):  # README policy
     result = validate_file(samples.write_sample(tmp_path, "a.pdf", data), repaired_path=repaired)
     assert result.error_codes == ["corrupt"]
     assert detail in result.errors[0].detail
+    assert result.errors[0].reason == "truncated"
     assert result.repaired is None
     assert not repaired.exists()
 
@@ -345,6 +347,7 @@ def test_empty_password_pdf_that_forbids_print_or_copy_is_refused(tmp_path, opti
     result = check(tmp_path, samples.empty_password_pdf(**options), "a.pdf")  # SPEC R-DOC-4
     assert result.error_codes == ["encrypted"]
     assert f"forbids {missing}" in result.errors[0].detail
+    assert result.errors[0].reason == "forbids_print_copy"
 
 
 def test_pdf_with_an_open_password_is_encrypted(tmp_path):  # SPEC R-DOC-4
@@ -372,6 +375,12 @@ def test_object_budget_answers_corrupt_too_complex(tmp_path, data):
     result = validate_file(path, pdf_budget=PdfBudget(seconds=60, max_objects=5))
     assert result.error_codes == ["corrupt"]
     assert result.errors[0].detail == "too complex to check: more than 5 PDF objects"
+    assert result.errors[0].reason == "too_complex"  # the applicant is told why, in kk/ru/en
+    assert result.error_dicts()[0] == {
+        "code": "corrupt",
+        "message": REASON_MESSAGES["too_complex"]["en"],
+        "reason": "too_complex",
+    }
 
 
 def test_time_budget_answers_corrupt_too_complex(tmp_path):
@@ -393,3 +402,11 @@ def test_cpu_timer_interrupts_a_long_parse():
         for number in range(10**8):  # seconds of pure Python, far over the 0.05 s budget
             total += number
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # the timer is gone afterwards
+
+
+def test_every_reason_has_kazakh_russian_and_english_text():
+    for reason, texts in REASON_MESSAGES.items():
+        assert set(texts) == {"kk", "ru", "en"}, reason
+        assert all(texts.values()), reason
+    assert message_for("corrupt", "kk", "too_complex") == REASON_MESSAGES["too_complex"]["kk"]
+    assert message_for("corrupt", "kk", "unknown-reason") == MESSAGES["corrupt"]["kk"]
