@@ -435,17 +435,17 @@ def many_objects_pdf(count: int = 2000) -> bytes:
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
     xref_number = stream_number + 1
     offsets[xref_number] = len(out)
-    rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]
+    rows = [struct.pack(">BII", 0, 0, 0xFFFF)]
     for number in range(1, xref_number + 1):
         if number in offsets:
-            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+            rows.append(struct.pack(">BII", 1, offsets[number], 0))
         elif first_element <= number < stream_number:
-            rows.append(struct.pack(">BIH", 2, stream_number, number - first_element))
+            rows.append(struct.pack(">BII", 2, stream_number, number - first_element))
         else:
-            rows.append(struct.pack(">BIH", 0, 0, 0))
+            rows.append(struct.pack(">BII", 0, 0, 0))
     xref_data = zlib.compress(b"".join(rows))
     out += (
-        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 4] /Root 1 0 R /Filter /FlateDecode"
         b" /Length %d >>\nstream\n%s\nendstream\nendobj\n"
         % (xref_number, xref_number + 1, len(xref_data), xref_data)
     )
