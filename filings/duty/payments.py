@@ -18,8 +18,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sotkabinet.core.services import audit, notify
+from sotkabinet.core.services import Text, audit, notify
 from sotkabinet.errors import Conflict, DomainError, NotFound
 
 from ..models import (
@@ -201,8 +202,10 @@ def _apply_callback(data: dict) -> Payment:
         notify(
             payment.payer,
             "payment_failed",
-            _("The state duty payment %(reference)s did not go through.")
-            % {"reference": payment.reference},
+            Text(
+                gettext_lazy("The state duty payment %(reference)s did not go through."),
+                reference=payment.reference,
+            ),
             link=f"/cabinet/filings/{payment.filing_id}/duty/",
             filing_id=payment.filing_id,
         )
@@ -231,16 +234,16 @@ def _mark_mismatch(payment: Payment, confirmed: Decimal) -> None:
     notify(
         payment.payer,
         "payment_mismatch",
-        _(
-            "The payment gateway confirmed %(confirmed)s ₸ for the state duty payment "
-            "%(reference)s of %(amount)s ₸, so it is not counted towards the duty. Ask the payment "
-            "service to correct or refund it."
-        )
-        % {
-            "confirmed": confirmed,
-            "reference": payment.reference,
-            "amount": payment.amount,
-        },
+        Text(
+            gettext_lazy(
+                "The payment gateway confirmed %(confirmed)s ₸ for the state duty payment "
+                "%(reference)s of %(amount)s ₸, so it is not counted towards the duty. Ask the "
+                "payment service to correct or refund it."
+            ),
+            confirmed=confirmed,
+            reference=payment.reference,
+            amount=payment.amount,
+        ),
         link=f"/cabinet/filings/{payment.filing_id}/duty/",
         filing_id=payment.filing_id,
     )
@@ -357,15 +360,21 @@ def _mark_paid(payment: Payment, data: dict) -> None:
     )
     due = duty_due(filing.duty_amount, paid)
     if due > 0:
-        text = _(
-            "A payment of %(amount)s ₸ towards the state duty is received (receipt code: "
-            "%(code)s); %(due)s ₸ is still due."
-        ) % {"amount": payment.amount, "code": payment.receipt_code, "due": due}
+        text = Text(
+            gettext_lazy(
+                "A payment of %(amount)s ₸ towards the state duty is received (receipt code: "
+                "%(code)s); %(due)s ₸ is still due."
+            ),
+            amount=payment.amount,
+            code=payment.receipt_code,
+            due=due,
+        )
     else:
-        text = _("The state duty of %(amount)s ₸ is paid. Receipt code: %(code)s.") % {
-            "amount": payment.amount,
-            "code": payment.receipt_code,
-        }
+        text = Text(
+            gettext_lazy("The state duty of %(amount)s ₸ is paid. Receipt code: %(code)s."),
+            amount=payment.amount,
+            code=payment.receipt_code,
+        )
     notify(
         payment.payer,
         "payment_paid",

@@ -5,9 +5,13 @@ They used to be "kk / ru" glued together; the talon PDF stays in the court's off
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 import pytest
 
-from filings.models import Filing
+from filings import duty
+from filings.models import Filing, Payment
 from sotkabinet.core.models import Notification
 
 from .conftest import signing_payload
@@ -46,3 +50,28 @@ def test_filing_notices_are_in_the_applicants_language(draft_with_files, applica
     for kind, text in EXPECTED[language].items():
         notice = Notification.objects.get(user=applicant, kind=kind)
         assert notice.text == text.format(number=number)
+
+
+@pytest.mark.django_db
+def test_a_payment_notice_is_in_the_payers_language(court, applicant):
+    """The gateway's callback runs with no user's request: the payer's language still rules."""
+    applicant.language = "ru"
+    applicant.save(update_fields=["language"])
+    filing = Filing.objects.create(
+        court=court,
+        instance="first",
+        proceeding="civil",
+        kind="claim",
+        title="T",
+        parties=[{"role": "plaintiff", "name": "A"}],
+        annex=["A"],
+        author=applicant,
+        duty_amount=Decimal("10000.00"),
+    )
+    payment = Payment.objects.create(
+        filing=filing, amount=Decimal("10000.00"), payer=applicant, reference="PAY-RU-1"
+    )
+    raw = json.dumps({"reference": payment.reference, "status": "failed"}).encode()
+    duty.payment_callback(raw, duty.callback_signature(raw))
+    notice = Notification.objects.get(user=applicant, kind="payment_failed")
+    assert notice.text == "Платёж государственной пошлины PAY-RU-1 не прошёл."
