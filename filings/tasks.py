@@ -71,6 +71,7 @@ def attachment_validate(attachment_id: int) -> str | None:
         return None
     filing = attachment.filing
     criminal = filing.proceeding == Proceeding.CRIMINAL
+    name_issue = filename_issue(attachment.original_filename)
     repaired = None
     with (
         _blob_on_disk(attachment.blob) as path,
@@ -87,11 +88,10 @@ def attachment_validate(attachment_id: int) -> str | None:
             ),
             repaired_path=repaired_path,
         )
-        if result.ok and result.repaired is not None:
+        if result.ok and name_issue is None and result.repaired is not None:
             # README "Documents we accept": keep the repaired copy beside the signed original.
             repaired = store_blob(repaired_path, sha256=result.repaired.sha256)
     errors = [issue.as_dict() for issue in result.errors]
-    name_issue = filename_issue(attachment.original_filename)
     if name_issue is not None:
         errors.append(name_issue.as_dict())
     saved = services.attachment_record_validation(
