@@ -85,3 +85,19 @@ def test_issue_9_the_sandbox_gateway_is_off_without_demo(settings):
     assert sandbox_enabled() is True
     settings.PAYMENT_GATEWAY_SANDBOX = False
     assert sandbox_enabled() is False
+
+
+def test_issue_9_the_local_service_token_is_random_private_and_shared(tmp_path, monkeypatch):
+    """Outside production an unset ENFORCEMENT_API_TOKEN is one random value per DATA_DIR (the
+    web and the worker of `make run` share it), readable only by its owner."""
+    from sotkabinet.settings import base
+
+    monkeypatch.setattr(base, "DATA_DIR", tmp_path / "one")
+    first = base._local_secret("enforcement-api-token")
+    assert len(first) == 64 and int(first, 16) >= 0
+    assert base._local_secret("enforcement-api-token") == first
+    path = tmp_path / "one" / "secrets" / "enforcement-api-token"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["enforcement-api-token"]
+    monkeypatch.setattr(base, "DATA_DIR", tmp_path / "two")
+    assert base._local_secret("enforcement-api-token") != first

@@ -283,16 +283,26 @@ ENFORCEMENT_API_TOKEN = env("ENFORCEMENT_API_TOKEN", default="")
 
 
 def _local_secret(name: str) -> str:
+    """A random secret kept in DATA_DIR/secrets/<name>, the same for every process using it.
+
+    Written whole to a private temporary file and hard-linked into place, so a process starting
+    at the same moment reads either nothing (and links its own, which fails) or the whole secret.
+    """
+    import os
     import secrets
 
     path = DATA_DIR / "secrets" / name
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        with open(path, "x", encoding="ascii") as created:
-            created.write(secrets.token_hex(32))
-        path.chmod(0o600)
-    except FileExistsError:
-        pass
+    if not path.exists():
+        draft = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.write_text(secrets.token_hex(32), encoding="ascii")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
     return path.read_text(encoding="ascii").strip()
 
 
