@@ -31,7 +31,8 @@ because R-DOC-4 requires both.
 Budgets (``PdfBudget``, set by the caller from settings): a file whose cross-reference declares
 more than ``max_objects`` objects is refused before any object is parsed (pypdf keeps every
 parsed object in memory, about 5 KiB apiece, so this bounds memory), and the whole check may use
-``seconds`` of CPU time. Time is enforced twice: the walk checks the clock at every object, and
+``seconds`` of CPU time (of the checking thread). Time is enforced twice: the walk checks the
+clock at every object, and
 in the main thread (a Celery prefork worker runs tasks there) a CPU-time timer (``SIGPROF``)
 interrupts a single parse that runs long inside pypdf. Either answers ``corrupt`` with the detail
 "too complex to check". A 1.5 MB file with 65,000 objects in one object stream takes about 9 s;
@@ -139,10 +140,10 @@ class _OverBudget(BaseException):
 class _Clock:
     def __init__(self, budget: PdfBudget) -> None:
         self.budget = budget
-        self.deadline = time.process_time() + budget.seconds
+        self.deadline = time.thread_time() + budget.seconds
 
     def remaining(self) -> float:
-        return self.deadline - time.process_time()
+        return self.deadline - time.thread_time()
 
     def check(self) -> None:
         if self.remaining() <= 0:
