@@ -24,7 +24,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: install run test lint format e2e worker beat web clean check-deploy
+.PHONY: install run test lint format e2e worker beat web clean check-deploy access-matrix
 
 $(VENV)/.installed: pyproject.toml
 	$(call apt_ensure,$(APT_PACKAGES))
@@ -58,6 +58,10 @@ run: install
 # The browser suite (tests/e2e, marker e2e) runs in `make e2e`, not here.
 test: install
 	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadgroup -m "not e2e"
+
+# The authorisation matrix (tests/access_matrix.py) as a table, written into README.md.
+access-matrix: install
+	$(PY) -m tests.access_matrix --write
 
 lint: install
 	$(VENV)/bin/ruff check .
