@@ -257,19 +257,20 @@ def _check_excel(ole: olefile.OleFileIO, result: ValidationResult) -> None:
 
 
 def _supbook_is_dde(body: bytes) -> bool:
-    """True when a SUPBOOK's virtPath is ``server\\x03topic``: a DDE or OLE link (MS-XLS 2.4.271).
+    """True when a SUPBOOK is a DDE or OLE data source (MS-XLS 2.4.271), not a workbook.
 
-    Internal (``cch`` 0x0401) and add-in (0x3A01) references have no path; a linked workbook's
-    path is a file name without the 0x03 separator.
+    Internal (``cch`` 0x0401) and add-in (0x3A01) references have no path; a linked workbook
+    lists its sheets (``ctab`` > 0). A data source has no sheets (``ctab`` 0) and a path
+    ``server\\x03topic``; either sign is enough (oletools' ``msodde`` classifies the same way).
     """
     if len(body) < 5:
         return False
-    _ctab, cch = struct.unpack_from("<HH", body, 0)
+    ctab, cch = struct.unpack_from("<HH", body, 0)
     if cch in SUPBOOK_SELF:
         return False
     high_byte = body[4] & 0x01
-    path = body[5 : 5 + cch * (2 if high_byte else 1)]
-    separator = b"\x03\x00" if high_byte else b"\x03"
-    if high_byte:
-        return any(path[i : i + 2] == separator for i in range(0, len(path) - 1, 2))
-    return separator in path
+    raw = body[5 : 5 + cch * (2 if high_byte else 1)]
+    path = raw.decode("utf-16-le" if high_byte else "latin-1", errors="replace")
+    if path in ("", " ", "\x00"):  # unused, or a same-sheet reference
+        return False
+    return ctab == 0 or "\x03" in path

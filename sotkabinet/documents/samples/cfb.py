@@ -234,7 +234,8 @@ def xls_bytes(
     if dde:
         links += _supbook("cmd\x03/c calc.exe") + _externname(0x0002, "_xlbgnm.A1")
     if linked_workbook:
-        links += _supbook("\x01C:\\Reports\\2025.xls") + _externname(0x0000, "Total")
+        links += _supbook("\x01C:\\Reports\\2025.xls", sheets=["Sheet1"])
+        links += _externname(0x0000, "Total")
     globals_size = (
         sum(len(record) for record in globals_records)
         + sum(4 + 8 + len(name) for name, _type in sheets)
@@ -258,10 +259,18 @@ def xls_bytes(
     return compound_file(tree)
 
 
-def _supbook(path: str) -> bytes:
-    """A SUPBOOK for an external source: ctab 0, the path as an 8-bit XLUnicodeStringNoCch."""
+def _supbook(path: str, sheets: list[str] | None = None) -> bytes:
+    """A SUPBOOK: the path as an 8-bit XLUnicodeStringNoCch, then the linked sheets' names.
+
+    A DDE or OLE source has no sheets (ctab 0); a linked workbook lists them.
+    """
     encoded = path.encode("latin-1")
-    return _biff(0x01AE, struct.pack("<HHB", 0, len(encoded), 0) + encoded)
+    names = sheets or []
+    body = struct.pack("<HHB", len(names), len(encoded), 0) + encoded
+    for name in names:
+        raw = name.encode("latin-1")
+        body += struct.pack("<HB", len(raw), 0) + raw
+    return _biff(0x01AE, body)
 
 
 def _externname(flags: int, name: str) -> bytes:

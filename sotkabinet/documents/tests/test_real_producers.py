@@ -410,3 +410,19 @@ def test_every_reason_has_kazakh_russian_and_english_text():
         assert all(texts.values()), reason
     assert message_for("corrupt", "kk", "too_complex") == REASON_MESSAGES["too_complex"]["kk"]
     assert message_for("corrupt", "kk", "unknown-reason") == MESSAGES["corrupt"]["kk"]
+
+
+@pytest.mark.parametrize(
+    ("path", "sheets", "dde"),
+    [
+        ("cmd\x03/c calc.exe", None, True),  # server|topic
+        ("cmd", None, True),  # no sheets: a data source, whatever the path
+        ("Excel.Sheet.12\x03C:\\x.xlsx", ["Sheet1"], True),  # OLE server|item
+        ("\x01C:\\Reports\\2025.xls", ["Sheet1"], False),  # a linked workbook
+        (" ", None, False),  # an unused SUPBOOK
+    ],
+)
+def test_xls_supbook_classification(path, sheets, dde):  # SPEC R-DOC-4, MS-XLS 2.4.271
+    from sotkabinet.documents.samples.cfb import _supbook
+
+    assert ole2._supbook_is_dde(_supbook(path, sheets)[4:]) is dde
