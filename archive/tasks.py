@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from sotkabinet.core.models import Notification
 from sotkabinet.core.services import Text, notify
+from sotkabinet.core.timefmt import LocalDate
 
 from .audit import audit_archives, least_recently_audited
 from .purge import cabinet_copy_purge
@@ -61,7 +62,7 @@ def archive_due_sweep() -> dict[str, int]:
                             "R-ARC-3). The judge signs the inventory; you transfer it."
                         ),
                         number=case.number,
-                        date=allowed_from.strftime("%d.%m.%Y"),
+                        date=LocalDate(allowed_from),
                     ),
                     link=f"/api/v1/cases/{case.pk}/inventory/",
                     case_id=case.pk,

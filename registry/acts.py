@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from sotkabinet.accounts.access import can, court_ids_of
 from sotkabinet.accounts.models import Absence, Role, User
 from sotkabinet.core.services import Text, audit, notify
+from sotkabinet.core.timefmt import LocalDate
 from sotkabinet.courts.services import court_today
 from sotkabinet.ecp.cms import decode_cms_input
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
@@ -304,7 +305,7 @@ def act_sign(*, acting_user: User, act: Act, cms: str | bytes) -> Act:
             kind=ActKind(act.kind).label,
             title=act.title,
             case=case.number,
-            date=today.isoformat(),
+            date=LocalDate(today),
         )
         for user in case_recipients(case, today):
             notify(user, "act_published", text, link=act_link(act), case_id=case.pk)
@@ -412,7 +413,7 @@ def act_mark_legal_force(*, acting_user: User, act: Act, on: date, cms: str | by
             kind=ActKind(act.kind).label,
             title=act.title,
             case=case.number,
-            date=on.isoformat(),
+            date=LocalDate(on),
         )
         for user in case_recipients(case, court_today(case.court)):
             notify(user, "act_legal_force", text, link=act_link(act), case_id=case.pk)

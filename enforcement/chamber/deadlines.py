@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from enforcement import distribution as engine
 from sotkabinet.core.services import Text, audit, notify
+from sotkabinet.core.timefmt import LocalDate
 
 from . import inputs, portal
 from .models import BailiffAssignment, Registration, RegistrationStatus
@@ -48,7 +49,7 @@ def chamber_flag_overdue(*, today: date | None = None) -> dict[str, int]:
                             "%(number)s was not distributed by %(date)s (002 п.7): %(reason)s"
                         ),
                         number=registration.number,
-                        date=registration.distribution_deadline.isoformat(),
+                        date=LocalDate(registration.distribution_deadline),
                         reason=registration.distribution_reason or "-",
                     ),
                     link=portal.writ_link(registration),
@@ -84,7 +85,7 @@ def chamber_flag_overdue(*, today: date | None = None) -> dict[str, int]:
                     ),
                     number=assignment.registration.number,
                     what=name,
-                    date=getattr(assignment, deadline).isoformat(),
+                    date=LocalDate(getattr(assignment, deadline)),
                     point=point,
                 )
                 for user in [assignment.bailiff, *staff]:

@@ -196,6 +196,8 @@ def test_sign_locks_and_publishes_to_the_parties(
     """SPEC R-ACT-3, R-ACT-4: the judge's ЭЦҚ over the payload signs the act; it is published at
     once, that moment is the parties' date of receipt, and each party gets a notice with a link."""
     act = upload_act(case, judge, tmp_path)
+    party.language = "ru"  # issue 10: the notice in the party's language, its date format too
+    party.save(update_fields=["language"])
     client = client_for(judge)
     payload = client.get(f"/api/v1/acts/{act.pk}/signing-payload/").content
     before = timezone.now()
@@ -215,10 +217,15 @@ def test_sign_locks_and_publishes_to_the_parties(
 
     notices = Notification.objects.filter(kind="act_published", case_id=case.pk)
     assert {notice.user_id for notice in notices} == {party.pk, representative.pk}
-    receipt_day = court_today(case.court).isoformat()
+    today = court_today(case.court)
     for notice in notices:
         assert notice.link == f"/api/v1/acts/{act.pk}/"
-        assert receipt_day in notice.text and case.number in notice.text
+        assert case.number in notice.text
+    # ru: "22.11.2026"; the representative has no language: the portal's (en in tests)
+    assert today.strftime("%d.%m.%Y") in notices.get(user=party).text
+    assert (
+        f"{today.day} {today.strftime('%b')} {today.year}" in notices.get(user=representative).text
+    )
     assert not Notification.objects.filter(user=judge).exists()
 
     # The act now appears in the party's cabinet (R-ACT-4, R-FIL-8).

@@ -93,3 +93,13 @@ class LocalTime:
 
     def __str__(self) -> str:
         return local_time(self.value, self.zone)
+
+
+class LocalDate:
+    """`local_date` written when the text is rendered (a notice's date parameter)."""
+
+    def __init__(self, value: date) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return local_date(self.value)
