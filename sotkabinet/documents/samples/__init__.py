@@ -59,6 +59,7 @@ from .producers import (
     docx_with_chart,
     docx_with_fields,
     docx_with_template,
+    real_producer_set,
     xlsx_dde_bytes,
     xlsx_with_chart,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "png_bytes",
     "raw_pdf",
     "raw_zip",
+    "real_producer_set",
     "scanned_pdf_bytes",
     "stream_object",
     "trailing_junk_pdf",

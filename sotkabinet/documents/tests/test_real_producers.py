@@ -29,6 +29,23 @@ def check(tmp_path, data: bytes, name: str = "upload.bin"):
     return validate_file(path, allowed_formats=DEFAULT_ALLOWED_FORMATS, max_size=20 * 2**20)
 
 
+# --- The whole real-producer set, each with its verdict (README "Documents we accept") ----------
+
+
+REAL_PRODUCER_SET = samples.real_producer_set()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected_format", "expected_codes"),
+    REAL_PRODUCER_SET,
+    ids=[entry[0] for entry in REAL_PRODUCER_SET],
+)
+def test_real_producer_set_verdicts(tmp_path, name, data, expected_format, expected_codes):
+    result = check(tmp_path, data, name)
+    assert result.detected_format == expected_format
+    assert result.error_codes == expected_codes, result.errors
+
+
 # --- DDE is active content in all four formats (SPEC R-DOC-4, issue 10) -------------------------
 
 
