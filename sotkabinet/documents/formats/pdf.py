@@ -342,6 +342,9 @@ def _check_repaired(
     reason: str,
     repaired_path: str | os.PathLike[str] | None,
 ) -> None:
+    declared = original.trailer.get("/Size")
+    if isinstance(declared, int):
+        clock.count(declared)  # before qpdf resolves every object into memory
     clock.count(len(original.objects))
     if original.is_encrypted:
         allowed = original.allow
