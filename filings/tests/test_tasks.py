@@ -185,6 +185,8 @@ def test_attachments_invalid_at_the_worker_stage_is_not_received(
 ):
     """A file found invalid after the synchronous stage: not_received, attachments_invalid."""
     client, filing_id = draft_with_files()
+    applicant.language = "kk"  # issue 10: the notice is in the applicant's language only
+    applicant.save(update_fields=["language"])
     payload = signing_payload(client, filing_id)
     monkeypatch.setattr(tasks.filing_verify, "delay", lambda pk: None)  # the worker is slow
     client.post(
@@ -198,4 +200,4 @@ def test_attachments_invalid_at_the_worker_stage_is_not_received(
     assert filing.not_received_reason == "attachments_invalid"
     assert filing.signature_verdict["valid"] is True
     notice = Notification.objects.get(user=applicant, kind="filing_not_received")
-    assert "файлдар жарамсыз" in notice.text
+    assert notice.text == f"№ {filing.number} өтініш қабылданбады. Тіркелген файлдар жарамсыз."
