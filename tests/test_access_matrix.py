@@ -277,3 +277,38 @@ def test_readme_shows_the_generated_matrix():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert readme == readme_with_table(readme), "README matrix is stale: run `make access-matrix`"
+
+
+#: Lists and the detail rule of the objects they may show: (list path, world object, rule).
+LISTS = [
+    ("/api/v1/filings/", "draft_filing", "draft"),
+    ("/api/v1/filings/", "queued_filing", "filing-read"),
+    ("/api/v1/writs/", "writ", "writ-read"),
+    ("/api/v1/archive/", "archive", "archive-read"),
+    ("/api/v1/powers/", "power", "power-read"),
+    ("/api/v1/notifications/", "notification", "draft"),  # A's own notice: A only
+]
+
+
+def test_lists_show_no_object_its_detail_would_hide(world, db):
+    """issue 9: a list never shows a role an object that the object's own rule hides from it
+    (a list may show less: "My cases" holds the caller's own filings only)."""
+    leaks, unseen = [], []
+    for path, name, rule_name in LISTS:
+        rule = RULES[rule_name]
+        seen = False
+        for role in ROLES:
+            if role == "anonymous":
+                continue
+            with transaction.atomic():
+                response = world.api_client(role).get(path, {"page_size": 500})
+                transaction.set_rollback(True)
+            assert response.status_code == 200, (path, role, response.status_code)
+            ids = {row.get("id") for row in response.json()["results"]}
+            seen = seen or world.kwargs[name] in ids
+            if world.kwargs[name] in ids and rule.expect(role, web=False) != OK:
+                leaks.append(f"  {path} shows {name} to {ROLES[role]} (rule '{rule_name}')")
+        if not seen:
+            unseen.append(f"  {path} shows {name} to no one")
+    assert not leaks, "\n".join(leaks)
+    assert not unseen, "\n".join(unseen)  # the check above looked at real rows
