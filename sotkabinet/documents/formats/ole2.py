@@ -49,6 +49,7 @@ FIB_FC_CLX: Final = 0x01A2  # FibRgFcLcb97.fcClx / lcbClx
 MAX_FIELD_TEXT: Final = 1000
 DDE_FIELD: Final = re.compile(r'^[\s"]*dde(auto)?\b', re.IGNORECASE)
 FIELD_MARK: Final = re.compile("[\x13\x14\x15]")
+QUOTE_FIELD: Final = re.compile(r"^\s*quote\s+((?:\d+\s*)+)$", re.IGNORECASE)
 BIFF_SUPBOOK: Final = 0x01AE
 BIFF_EXTERNNAME: Final = 0x0023
 SUPBOOK_SELF: Final = (0x0401, 0x3A01)  # cch markers of internal and add-in references
@@ -215,7 +216,8 @@ def _dde_instruction(text: str) -> str | None:
             if DDE_FIELD.match(instruction):
                 return instruction
             if fields and fields[-1][2]:
-                fields[-1][0] = (fields[-1][0] + cached)[:MAX_FIELD_TEXT]
+                value = cached or quote_value(instruction)
+                fields[-1][0] = (fields[-1][0] + value)[:MAX_FIELD_TEXT]
     return None
 
 
@@ -274,3 +276,14 @@ def _supbook_is_dde(body: bytes) -> bool:
     if path in ("", " ", "\x00"):  # unused, or a same-sheet reference
         return False
     return ctab == 0 or "\x03" in path
+
+
+def quote_value(instruction: str) -> str:
+    """The text a ``QUOTE 68 68 69`` field yields ("DDE"); "" for other fields."""
+    match = QUOTE_FIELD.match(instruction)
+    if not match:
+        return ""
+    try:
+        return "".join(chr(int(code)) for code in match.group(1).split())
+    except (ValueError, OverflowError):
+        return ""

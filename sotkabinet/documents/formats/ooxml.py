@@ -53,7 +53,7 @@ from collections.abc import Callable
 from typing import Final
 
 from ..issues import ACTIVE_CONTENT, CORRUPT, ENCRYPTED, ValidationResult
-from .ole2 import OLE2_MAGIC, check_ole2
+from .ole2 import OLE2_MAGIC, check_ole2, quote_value
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,6 @@ TEMPLATE_REL_SUFFIX: Final = "/attachedtemplate"
 MACRO_RELS: Final = ("/vbaproject",)
 # Field instructions that run a program (DDE): "DDE", "DDEAUTO", in any case, after blanks/quotes.
 DDE_FIELD: Final = re.compile(r'^[\s"]*dde(auto)?\b', re.IGNORECASE)
-QUOTE_FIELD: Final = re.compile(r"^\s*quote\s+((?:\d+\s*)+)$", re.IGNORECASE)
 MAX_FIELD_TEXT: Final = 4096  # an instruction is short; longer text is not kept
 # Element names that may carry DDE; XML cannot escape element names, so a byte search finds
 # them (UTF-8, and UTF-16 in both byte orders, which OPC parts may use).
@@ -499,7 +498,7 @@ class _FieldScanner:
                 instruction, cached, collecting = self.fields.pop()
                 if collecting:
                     self._check(instruction)
-                value = cached or _quote_value(instruction)
+                value = cached or quote_value(instruction)
                 if self.fields and self.fields[-1][2]:
                     self._append(value)
         elif tag == "instrText":
@@ -545,17 +544,6 @@ def _attribute(attributes: dict[str, str], local: str) -> str:
         if key.rsplit(" ", 1)[-1] == local:
             return value
     return ""
-
-
-def _quote_value(instruction: str) -> str:
-    """The text a ``QUOTE 68 68 69`` field yields ("DDE"); "" for other fields."""
-    match = QUOTE_FIELD.match(instruction)
-    if not match:
-        return ""
-    try:
-        return "".join(chr(int(code)) for code in match.group(1).split())
-    except (ValueError, OverflowError):
-        return ""
 
 
 def _feed(parser, chunk: bytes, name: str, *, final: bool = False) -> None:

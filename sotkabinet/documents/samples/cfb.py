@@ -330,12 +330,17 @@ def word97_doc_bytes(pieces: list[str], *, stored_order: list[int] | None = None
 DOC_DDE_FIELD = '\x13 DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe" \x14\x15'
 
 
-def doc_dde_bytes(*, fast_saved: bool = False) -> bytes:
+def doc_dde_bytes(*, fast_saved: bool = False, quoted: bool = False) -> bytes:
     """A Word 97–2003 document with a DDEAUTO field that starts ``cmd.exe`` in its text.
 
     ``fast_saved``: the field is cut in two pieces stored in reverse order, so it appears whole
-    only when the text is rebuilt from the piece table.
+    only when the text is rebuilt from the piece table. ``quoted``: the word DDEAUTO is spelt
+    by a nested ``QUOTE 68 68 69 65 85 84 79`` field (its cached result is "DDEAUTO").
     """
+    if quoted:
+        codes = " ".join(str(ord(char)) for char in "DDEAUTO")
+        field = f"\x13\x13 QUOTE {codes} \x14DDEAUTO\x15 c:\\windows\\cmd.exe \x14\x15"
+        return word97_doc_bytes(["Талап қою арызы\r", field, "\r"])
     if not fast_saved:
         return word97_doc_bytes(["Талап қою арызы\r", DOC_DDE_FIELD, "\r"])
     cut = DOC_DDE_FIELD.index("EAUTO")

@@ -438,6 +438,7 @@ def real_producer_set() -> list[tuple[str, bytes, str, list[str]]]:
         ("xlsx-ole-link", xlsx_dde_bytes(ole=True), "xlsx", "active_content"),
         ("doc-dde", cfb.doc_dde_bytes(), "doc", "active_content"),
         ("doc-dde-fast-saved", cfb.doc_dde_bytes(fast_saved=True), "doc", "active_content"),
+        ("doc-dde-quote", cfb.doc_dde_bytes(quoted=True), "doc", "active_content"),
         ("xls-dde", cfb.xls_bytes(dde=True), "xls", "active_content"),
         ("word-95-template", cfb.word6_doc_bytes(template=True), "doc", "active_content"),
         ("word-95-dde", cfb.word6_doc_bytes(dde=True), "doc", "active_content"),

@@ -443,3 +443,10 @@ def test_xls_supbook_classification(path, sheets, dde):  # SPEC R-DOC-4, MS-XLS 
     from sotkabinet.documents.samples.cfb import _supbook
 
     assert ole2._supbook_is_dde(_supbook(path, sheets)[4:]) is dde
+
+
+def test_doc_dde_spelt_by_quote_codes_without_a_cached_result(tmp_path):  # SPEC R-DOC-4
+    codes = " ".join(str(ord(char)) for char in "DDEAUTO")
+    field = f"\x13\x13 QUOTE {codes} \x15 c:\\windows\\cmd.exe \x14\x15"
+    data = samples.word97_doc_bytes(["Талап қою арызы\r", field, "\r"])
+    assert check(tmp_path, data, "claim.doc").error_codes == ["active_content"]
