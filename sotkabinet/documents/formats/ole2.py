@@ -16,6 +16,9 @@ Threat model: the compound file is attacker-controlled. What matters here:
   In Excel, a DDE link is a SUPBOOK record whose path is ``server\x03topic`` (MS-XLS 2.4.271)
   followed by EXTERNNAME records for its items (MS-XLS 2.4.105): both are ``active_content``.
   oletools' ``msodde`` does the same; we do not depend on it (see ``ooxml.py``).
+- Embedded objects: a Word or Excel object in a storage (a DOC's ``ObjectPool``, an XLS's
+  ``MBD`` storages: charts, pasted tables) gets the same field and link checks; a damaged
+  embedded object is no ground to refuse (Word shows its cached picture).
 - Pre-1997 formats: Word 6.0/95 (FIB wIdent ``0xA5DC``) and Excel 5.0/95 (BIFF5 ``Book``) are
   DOC and XLS that Word, Excel and LibreOffice open: they get the same checks. A Word 6/95
   *template* (FIB ``fDot``) is refused as ``active_content``: WordBasic macros live only in
@@ -90,6 +93,7 @@ def _check(ole: olefile.OleFileIO, result: ValidationResult) -> None:
         _check_excel(ole, result)
     else:
         return  # PowerPoint, Outlook, Visio...: the caller answers format_not_allowed
+    _check_embedded_documents(ole, entries, result)
     for entry in entries:
         lowered = [part.lower() for part in entry]
         vba = next((part for part in lowered if part in VBA_STORAGES), None)
@@ -99,8 +103,33 @@ def _check(ole: olefile.OleFileIO, result: ValidationResult) -> None:
             result.error(ACTIVE_CONTENT, f"{ACTIVE_STREAMS[lowered[-1]]} ({'/'.join(entry)})")
 
 
-def _check_word(ole: olefile.OleFileIO, result: ValidationResult) -> None:
-    with ole.openstream("WordDocument") as stream:
+def _check_embedded_documents(
+    ole: olefile.OleFileIO, entries: list[list[str]], result: ValidationResult
+) -> None:
+    """Word and Excel objects embedded in storages (a DOC's ObjectPool, an XLS's MBD storages:
+    charts, pasted tables) get the same field and link checks; what they carry counts for the
+    file. A damaged embedded object is not a ground to refuse: Word shows its cached picture."""
+    storages = {tuple(entry[:-1]) for entry in entries if len(entry) > 1}
+    for storage in sorted(storages):
+        prefix = "/".join(storage) + "/"
+        inner = ValidationResult()
+        try:
+            if ole.exists(prefix + "WordDocument"):
+                _check_word(ole, inner, prefix)
+            elif ole.exists(prefix + "Workbook") or ole.exists(prefix + "Book"):
+                _check_excel(ole, inner, prefix)
+            else:
+                continue
+        except Exception as exc:  # a broken embedded object: its picture still shows
+            logger.info("embedded object %s unreadable: %s", prefix, type(exc).__name__)
+            continue
+        for issue in inner.errors:
+            if issue.code != CORRUPT:
+                result.error(issue.code, f"embedded {prefix.rstrip('/')}: {issue.detail}")
+
+
+def _check_word(ole: olefile.OleFileIO, result: ValidationResult, prefix: str = "") -> None:
+    with ole.openstream(prefix + "WordDocument") as stream:
         fib = stream.read(32)  # FibBase
     if len(fib) < 32:
         result.error(CORRUPT, "WordDocument stream shorter than the FIB")
@@ -112,14 +141,14 @@ def _check_word(ole: olefile.OleFileIO, result: ValidationResult) -> None:
     if flags & FIB_ENCRYPTED:
         result.error(ENCRYPTED, "FIB fEncrypted is set")
         return
-    with ole.openstream("WordDocument") as stream:
+    with ole.openstream(prefix + "WordDocument") as stream:
         document = stream.read()
     if ident == WORD6_IDENT:
         if flags & FIB_DOT:
             result.error(ACTIVE_CONTENT, "Word 6/95 template: may carry WordBasic macros")
         _check_fields(_raw_texts(document), result)
         return
-    table = "1Table" if flags & FIB_WHICH_TABLE else "0Table"
+    table = prefix + ("1Table" if flags & FIB_WHICH_TABLE else "0Table")
     if nfib >= WORD_97_NFIB and not ole.exists(table):
         result.error(CORRUPT, f"the {table} stream is missing")
         return
@@ -221,9 +250,9 @@ def _dde_instruction(text: str) -> str | None:
     return None
 
 
-def _check_excel(ole: olefile.OleFileIO, result: ValidationResult) -> None:
+def _check_excel(ole: olefile.OleFileIO, result: ValidationResult, prefix: str = "") -> None:
     """Scan the workbook globals substream (BIFF5/8) up to its EOF record."""
-    name = "Workbook" if ole.exists("Workbook") else "Book"
+    name = prefix + ("Workbook" if ole.exists(prefix + "Workbook") else "Book")
     with ole.openstream(name) as stream:
         data = stream.read()
     position = 0

@@ -168,17 +168,26 @@ def vba_project_bin() -> bytes:
     return compound_file(vba_storage())
 
 
+def doc_with_embedded_workbook(*, dde: bool = False) -> bytes:
+    """A Word 97–2003 document with an Excel chart object in its ObjectPool, as Word stores it
+    (``ObjectPool/_1234567890/Workbook`` beside ``\\x01CompObj``); ``dde`` puts a DDE link in
+    the embedded workbook."""
+    return doc_bytes(embedded_workbook=xls_tree(dde=dde))
+
+
 def doc_bytes(
     vba: bool = False,
     *,
     encrypted: bool = False,
     text: str = "Талап қою арызы",
     activex: bool = False,
+    embedded_workbook: Tree | None = None,
 ) -> bytes:
     """A Word 97–2003 document: FIB (MS-DOC FibBase) in ``WordDocument``, a ``1Table`` stream.
 
     ``vba`` adds the ``Macros`` storage Word writes for macros, ``encrypted`` sets fEncrypted,
-    ``activex`` adds an ActiveX control in the ObjectPool.
+    ``activex`` adds an ActiveX control in the ObjectPool, ``embedded_workbook`` (an
+    ``xls_tree()``) an embedded Excel object there.
     """
     flags = 0x0200 | 0x1000  # fWhichTblStm (1Table), fExtChar
     if encrypted:
@@ -192,8 +201,13 @@ def doc_bytes(
     }
     if vba:
         tree["Macros"] = vba_storage()
+    pool: dict[str, bytes | dict] = {}
     if activex:
-        tree["ObjectPool"] = {"_1234567890": {"\x03OCXDATA": _filler("ocx"), "contents": b"x"}}
+        pool["_1234567890"] = {"\x03OCXDATA": _filler("ocx"), "contents": b"x"}
+    if embedded_workbook is not None:
+        pool["_1234567891"] = {**embedded_workbook, "\x01CompObj": _filler("Excel.Sheet.8")}
+    if pool:
+        tree["ObjectPool"] = pool
     return compound_file(tree)
 
 
@@ -209,6 +223,26 @@ def xls_bytes(
     dde: bool = False,
     linked_workbook: bool = False,
 ) -> bytes:
+    """An Excel 97–2003 workbook file; the options are ``xls_tree``'s."""
+    return compound_file(
+        xls_tree(
+            vba,
+            encrypted=encrypted,
+            macro_sheet=macro_sheet,
+            dde=dde,
+            linked_workbook=linked_workbook,
+        )
+    )
+
+
+def xls_tree(
+    vba: bool = False,
+    *,
+    encrypted: bool = False,
+    macro_sheet: bool = False,
+    dde: bool = False,
+    linked_workbook: bool = False,
+) -> dict[str, bytes | dict]:
     """An Excel 97–2003 workbook: BIFF8 globals (BOF, BOUNDSHEET, EOF) and one worksheet.
 
     ``vba`` adds ``_VBA_PROJECT_CUR``, ``encrypted`` a FILEPASS record (RC4), ``macro_sheet`` an
@@ -256,7 +290,7 @@ def xls_bytes(
     }
     if vba:
         tree["_VBA_PROJECT_CUR"] = vba_storage("ThisWorkbook")
-    return compound_file(tree)
+    return tree
 
 
 def _supbook(path: str, sheets: list[str] | None = None) -> bytes:

@@ -422,6 +422,7 @@ def real_producer_set() -> list[tuple[str, bytes, str, list[str]]]:
         ("word-6.0", cfb.word6_doc_bytes(version="6.0"), "doc"),
         ("word-95", cfb.word6_doc_bytes(version="95"), "doc"),
         ("doc-ordinary-fields", cfb.doc_with_fields_bytes(), "doc"),
+        ("doc-with-excel-chart-object", cfb.doc_with_embedded_workbook(), "doc"),
         ("xls-linked-workbook", cfb.xls_bytes(linked_workbook=True), "xls"),
         ("acrobat-incremental-update", pdf.incremental_update_pdf(), "pdf"),
         ("pdf-dangling-references", pdf.dangling_reference_pdf(), "pdf"),
@@ -440,6 +441,12 @@ def real_producer_set() -> list[tuple[str, bytes, str, list[str]]]:
         ("doc-dde-fast-saved", cfb.doc_dde_bytes(fast_saved=True), "doc", "active_content"),
         ("doc-dde-quote", cfb.doc_dde_bytes(quoted=True), "doc", "active_content"),
         ("xls-dde", cfb.xls_bytes(dde=True), "xls", "active_content"),
+        (
+            "doc-chart-object-with-dde",
+            cfb.doc_with_embedded_workbook(dde=True),
+            "doc",
+            "active_content",
+        ),
         ("word-95-template", cfb.word6_doc_bytes(template=True), "doc", "active_content"),
         ("word-95-dde", cfb.word6_doc_bytes(dde=True), "doc", "active_content"),
         (
