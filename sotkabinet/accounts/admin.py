@@ -1,12 +1,13 @@
 """Users, their roles and court membership, for the portal administrators."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from sotkabinet.throttling import password_sign_in_throttle
 
-from .models import Membership, User
+from .access import chamber_region, has_role
+from .models import Membership, Role, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,7 +33,16 @@ class UserAdmin(DjangoUserAdmin):
             _("Person"),
             {"fields": ("full_name", "kind", "business_size", "email", "phone", "language")},
         ),
-        (_("Bailiff territory"), {"fields": ("district", "attached_districts")}),
+        (
+            _("Bailiff territory"),
+            {
+                "fields": ("district", "attached_districts"),
+                "description": _(
+                    "The regional chamber's district is its seat: the chamber sees and edits "
+                    "the writs and bailiffs of that district's region only."
+                ),
+            },
+        ),
         (
             _("Access"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -48,6 +58,18 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        user.__dict__.pop("_roles_cache", None)
+        if has_role(user, Role.CHAMBER) and chamber_region(user) is None:
+            # Issue 9: without a region the chamber sees no writ and no bailiff.
+            self.message_user(
+                request,
+                _("Set this chamber account's district: it gives the chamber its region."),
+                messages.WARNING,
+            )
 
 
 # Issue 9: the admin's password sign-in is throttled like the portal's (per address and login).

@@ -63,3 +63,26 @@ def test_decree_entered_in_the_admin_moves_the_deadline(admin_client, court):
         "/admin/courts/calendaroverride/",
     ):
         assert admin_client.get(path).status_code == 200
+
+
+def test_a_chamber_account_without_a_district_is_flagged(admin_client, district):
+    """Issue 9: the chamber's district gives its region; the admin warns while it is unset."""
+    login = new_login()
+    response = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "login": login,
+            "full_name": "Өңірлік палата",
+            "kind": "individual",
+            "password1": "Kokshetau-2026!",
+            "password2": "Kokshetau-2026!",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-role": "chamber",
+        },
+        follow=True,
+    )
+    assert "district: it gives the chamber its region" in response.content.decode()
+    user = User.objects.get(login=login)
+    page = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert "the chamber sees and edits" in page
