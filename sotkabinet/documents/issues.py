@@ -73,6 +73,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 TOO_COMPLEX: Final = "too_complex"
 FORBIDS_PRINT_COPY: Final = "forbids_print_copy"
 TRUNCATED: Final = "truncated"
+OLD_OFFICE_FORMAT: Final = "old_office_format"
 REASON_MESSAGES: Final[dict[str, dict[str, str]]] = {
     TOO_COMPLEX: {
         "kk": "Файл тексеру үшін тым күрделі (нысандары тым көп немесе оқу тым ұзаққа созылады). "
@@ -89,6 +90,14 @@ REASON_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "файл заново.",
         "en": "The PDF forbids printing or copying its text. Remove the restrictions and "
         "upload it again.",
+    },
+    OLD_OFFICE_FORMAT: {
+        "kk": "Бұл 1995 жылға дейінгі Word немесе Excel форматы. Файлды DOCX, XLSX немесе PDF "
+        "ретінде сақтап, қайта жүктеңіз.",
+        "ru": "Это формат Word или Excel до 1995 года. Сохраните файл как DOCX, XLSX или PDF и "
+        "загрузите его заново.",
+        "en": "This is a Word or Excel format from before 1995. Save the file as DOCX, XLSX or "
+        "PDF and upload it again.",
     },
     TRUNCATED: {
         "kk": "Файл толық емес (сақтау немесе жүктеу кезінде үзілген). Оны қайта жүктеңіз.",

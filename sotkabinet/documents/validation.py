@@ -51,6 +51,7 @@ from .issues import (
     FORMAT_NOT_ALLOWED,
     MESSAGES,
     NAME_INVALID,
+    OLD_OFFICE_FORMAT,
     SCAN_QUALITY,
     TOO_LARGE,
     Issue,
@@ -203,8 +204,30 @@ def _validate_path(
         result.errors = [Issue.of(FORMAT_NOT_ALLOWED, f"{result.detected_format} is not allowed")]
         result.warnings = []
     elif result.detected_format == "unknown" and not result.errors:
-        result.error(FORMAT_NOT_ALLOWED, _describe_unknown(path, family))
+        legacy = _legacy_office(head)
+        if legacy:
+            result.error(FORMAT_NOT_ALLOWED, legacy, reason=OLD_OFFICE_FORMAT)
+        else:
+            result.error(FORMAT_NOT_ALLOWED, _describe_unknown(path, family))
     return result
+
+
+def _legacy_office(head: bytes) -> str | None:
+    """The name of a pre-1995 Word or Excel format (not a compound file), or None.
+
+    Word 6.0/95 and Excel 5.0/95 are compound files and are accepted as DOC/XLS; these older
+    ones are not DOC/XLS containers at all (README "Documents we accept").
+    """
+    if head[:2] in (b"\x9b\xa5", b"\xdb\xa5"):  # Word for Windows 1.x / 2.0 wIdent
+        return "a Word for Windows 1.x/2.0 document (before Word 6.0)"
+    if head[:4] == b"\x31\xbe\x00\x00":
+        return "a Word for DOS document"
+    if head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[2:4] in (
+        b"\x04\x00",
+        b"\x06\x00",
+    ):  # BIFF2/3/4 BOF record
+        return "an Excel 2.x-4.0 workbook (before Excel 5.0)"
+    return None
 
 
 def _describe_unknown(path: str | os.PathLike[str], family: str) -> str:

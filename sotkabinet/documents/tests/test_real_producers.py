@@ -450,3 +450,21 @@ def test_doc_dde_spelt_by_quote_codes_without_a_cached_result(tmp_path):  # SPEC
     field = f"\x13\x13 QUOTE {codes} \x15 c:\\windows\\cmd.exe \x14\x15"
     data = samples.word97_doc_bytes(["Талап қою арызы\r", field, "\r"])
     assert check(tmp_path, data, "claim.doc").error_codes == ["active_content"]
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b"\xdb\xa5\x2d\x00", "Word for Windows 1.x/2.0"),
+        (b"\x9b\xa5\x21\x00", "Word for Windows 1.x/2.0"),
+        (b"\x31\xbe\x00\x00", "Word for DOS"),
+        (b"\x09\x04\x06\x00\x00\x00\x10\x00", "Excel 2.x-4.0"),  # BIFF4 BOF
+        (b"\x09\x00\x04\x00\x02\x00\x10\x00", "Excel 2.x-4.0"),  # BIFF2 BOF
+    ],
+)
+def test_office_formats_before_word_6_are_not_allowed_and_say_why(tmp_path, head, what):
+    """README policy: not DOC/XLS containers; the message tells the applicant to re-save."""
+    result = check(tmp_path, head + bytes(600), "old.doc")
+    assert result.error_codes == ["format_not_allowed"]
+    assert what in result.errors[0].detail
+    assert result.errors[0].message == REASON_MESSAGES["old_office_format"]["en"]
