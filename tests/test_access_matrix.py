@@ -68,6 +68,17 @@ def quiet_request_log():
 
 
 @pytest.fixture(scope="module", autouse=True)
+def verify_page_uncounted():
+    """The matrix asks who may open /verify/, not how often (its throttle has its own tests):
+    its visits are not counted, so they eat no other test's per-minute budget."""
+    from registry import verify_views
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify_views, "_throttled", lambda request: None)
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
 def rendered_once():
     """The OpenAPI schema and the archive's paper copy are the same bytes for every caller who
     may have them: render each once for the module (the matrix tests who gets them)."""
