@@ -221,6 +221,11 @@ RULES: dict[str, Rule] = {
         {"chamber"},
         SIGNED_IN - {"chamber_other"},
     ),
+    "chamber-bailiff-of-other-region": rule(
+        "The same for a bailiff of the other region: that region's chamber only",
+        {"chamber_other"},
+        SIGNED_IN - {"chamber"},
+    ),
     "service": rule("The enforcement system's service token only", (), SIGNED_IN, otherwise=DENIED),
     # Archive (API.md "Archive").
     "inventory": rule(
@@ -529,6 +534,21 @@ ENTRIES: list[Entry] = [
         "chamber-own-bailiff",
         body={},
         login="bailiff_login",
+    ),
+    E(
+        "api/v1/enforcement/bailiffs/<str:login>/",
+        "GET",
+        "chamber-bailiff-of-other-region",
+        "other region",
+        login="other_bailiff_login",
+    ),
+    E(
+        "api/v1/enforcement/bailiffs/<str:login>/",
+        "PATCH",
+        "chamber-bailiff-of-other-region",
+        "other region",
+        body={},
+        login="other_bailiff_login",
     ),
     E("api/v1/ais-oip/writs/", "POST", "service", body={}),
     E("api/v1/ais-oip/writs/<str:number>/", "GET", "service", number="enforcement_number"),

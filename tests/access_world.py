@@ -428,6 +428,7 @@ def build_world(ecp) -> World:
         talon_number=queued["number"],
         judge_login=users["judge"].login,
         bailiff_login=users["bailiff"].login,
+        other_bailiff_login=users["bailiff_other"].login,
     )
     assert settings.DEMO
     return world
