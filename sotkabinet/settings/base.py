@@ -380,6 +380,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf announces its logger bridge at INFO on first import, in every worker.
+        "pikepdf": {"level": "WARNING"},
     },
 }
 
