@@ -188,6 +188,7 @@ def _validate_scan(uploaded) -> str:
 
     from sotkabinet.documents.filenames import filename_issue, sanitize_filename
     from sotkabinet.documents.issues import DEFAULT_ALLOWED_FORMATS
+    from sotkabinet.documents.upload import pdf_budget
     from sotkabinet.documents.validation import validate_file
 
     name = getattr(uploaded, "name", "") or ""
@@ -198,6 +199,7 @@ def _validate_scan(uploaded) -> str:
         uploaded.temporary_file_path(),
         allowed_formats=DEFAULT_ALLOWED_FORMATS,
         max_size=settings.ATTACHMENT_MAX_BYTES,
+        pdf_budget=pdf_budget(),
     )
     if not result.ok:
         first = result.errors[0]

@@ -63,8 +63,8 @@ def attachment_validate(attachment_id: int) -> str | None:
     """
     from sotkabinet.documents.filenames import filename_issue
     from sotkabinet.documents.issues import CRIMINAL_ALLOWED_FORMATS, DEFAULT_ALLOWED_FORMATS
-    from sotkabinet.documents.upload import store_blob
-    from sotkabinet.documents.validation import PdfBudget, validate_file
+    from sotkabinet.documents.upload import pdf_budget, store_blob
+    from sotkabinet.documents.validation import validate_file
 
     attachment = Attachment.objects.select_related("filing").filter(pk=attachment_id).first()
     if attachment is None or attachment.status != AttachmentStatus.PENDING:
@@ -82,10 +82,7 @@ def attachment_validate(attachment_id: int) -> str | None:
             path,
             allowed_formats=CRIMINAL_ALLOWED_FORMATS if criminal else DEFAULT_ALLOWED_FORMATS,
             max_size=services.attachment_max_bytes(filing),
-            pdf_budget=PdfBudget(
-                seconds=settings.DOCUMENT_CHECK_SECONDS,
-                max_objects=settings.DOCUMENT_CHECK_MAX_OBJECTS,
-            ),
+            pdf_budget=pdf_budget(),
             repaired_path=repaired_path,
         )
         if result.ok and name_issue is None and result.repaired is not None:

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from sotkabinet.documents.filenames import sanitize_filename
-from sotkabinet.documents.upload import store_blob
+from sotkabinet.documents.upload import pdf_budget, store_blob
 from sotkabinet.documents.validation import validate_file
 from sotkabinet.errors import DomainError
 
@@ -61,7 +61,10 @@ def store_act_file(uploaded: Any, *, filename: str | None = None) -> ActFile:
     path, temporary = _local_path(uploaded)
     try:
         result = validate_file(
-            path, allowed_formats=ACT_FORMATS, max_size=settings.ATTACHMENT_MAX_BYTES
+            path,
+            allowed_formats=ACT_FORMATS,
+            max_size=settings.ATTACHMENT_MAX_BYTES,
+            pdf_budget=pdf_budget(),
         )
         if not result.ok:
             first = result.errors[0]

@@ -523,3 +523,16 @@ def test_attorney_registered_later_sees_the_power(principal, client_for):
     user = User.objects.create_user(iin, "Str0ng-Passw0rd!", full_name="Кейін тіркелген өкіл")
     body = client_for(user).get(f"/api/v1/powers/{power.pk}/").json()
     assert body["attorneys"] == [{"login": iin, "full_name": "Кейін тіркелген өкіл"}]
+
+
+def test_head_order_check_uses_the_settings_budget(company, attorney, client_for, settings):
+    """Issue 10 (budgets): the head order checked in the request gets the PDF budget of the
+    settings (`DOCUMENT_CHECK_MAX_OBJECTS`), not the library's default."""
+    power = make_power(company, attorney, status=PowerStatus.DRAFT)
+    settings.DOCUMENT_CHECK_MAX_OBJECTS = 2
+    refused = upload(client_for(company), power.pk, pdf_bytes("Бұйрық"))
+    assert refused.status_code == 400
+    assert error_code(refused) == "corrupt"
+    assert "too complex to check" in refused.json()["error"]["details"]["errors"][0]["message"]
+    power.refresh_from_db()
+    assert power.head_order_sha256 == ""

@@ -363,3 +363,14 @@ def test_a_changed_stored_file_cannot_be_signed(client_for, ecp, case, judge, tm
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "document_tampered"
     assert Act.objects.get(pk=act.pk).status == ActStatus.DRAFT
+
+
+def test_act_file_check_uses_the_settings_budget(client_for, case, judge, settings):
+    """Issue 10 (budgets): an act's file checked in the request gets the PDF budget of the
+    settings (`DOCUMENT_CHECK_MAX_OBJECTS`), not the library's default."""
+    settings.DOCUMENT_CHECK_MAX_OBJECTS = 2
+    response = post_act(client_for(judge), case.pk, pdf_bytes("Шешім"))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "corrupt"
+    assert "too complex to check" in response.json()["error"]["details"]["errors"][0]["message"]
+    assert not Act.objects.exists()

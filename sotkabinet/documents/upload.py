@@ -67,6 +67,19 @@ def default_limit() -> int:
     return int(getattr(settings, "ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def pdf_budget():
+    """The PDF check's budget: `DOCUMENT_CHECK_SECONDS` and `DOCUMENT_CHECK_MAX_OBJECTS`.
+
+    Every caller of `validate_file` passes it: the worker's attachment check, and the checks made
+    in a web request (an act's file, a head order's scan), README "Documents we accept".
+    """
+    from .validation import PdfBudget
+
+    return PdfBudget(
+        seconds=settings.DOCUMENT_CHECK_SECONDS, max_objects=settings.DOCUMENT_CHECK_MAX_OBJECTS
+    )
+
+
 def _django_request(request: Any) -> HttpRequest:
     """The Django request behind a DRF ``Request`` (or the request itself)."""
     return getattr(request, "_request", request)
