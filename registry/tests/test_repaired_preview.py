@@ -43,3 +43,41 @@ def test_preview_serves_the_repaired_copy_and_download_the_original(desk, make_f
 
     download = desk.get(f"{base}/download/")
     assert b"".join(download.streaming_content) == original
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "original_label"),
+    [
+        ("kk", "Түзетілген көшірме", "түпнұсқа (қол қойылған)"),
+        ("ru", "Исправленная копия", "оригинал (подписан)"),
+        ("en", "Repaired copy", "original (signed)"),
+    ],
+)
+def test_card_says_the_preview_is_a_repaired_copy_with_both_hashes(
+    desk, make_filing, language, label, original_label
+):
+    """Issue 10: the clerk knows the preview is the portal's repaired copy, not the signed file,
+    and sees both hashes: the original (signed) and the repaired copy."""
+    filing = make_filing(documents=[pdf_document("signed original")])
+    attachment = filing.attachments.get()
+    repaired = store_blob(pdf_document("repaired reading copy"))
+    attachment.repaired_blob = repaired.name
+    attachment.repaired_sha256 = repaired.sha256
+    attachment.repaired_size = repaired.size
+    attachment.save()
+
+    html = desk.get(f"{CHANGELIST}{filing.pk}/change/", HTTP_ACCEPT_LANGUAGE=language)
+    text = html.content.decode()
+    assert html.status_code == 200
+    assert label in text
+    assert original_label in text
+    assert attachment.sha256 in text
+    assert repaired.sha256 in text
+    assert attachment.sha256 != repaired.sha256
+
+
+def test_card_of_an_unrepaired_pdf_has_no_repaired_label(desk, make_filing):
+    filing = make_filing(documents=[pdf_document("signed original")])
+    text = desk.get(f"{CHANGELIST}{filing.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Repaired copy" not in text
+    assert "original (signed)" not in text
