@@ -24,7 +24,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: install run test lint format e2e worker beat web clean check-deploy access-matrix
+.PHONY: install run test lint format e2e worker beat web clean check-deploy access-matrix api-docs
 
 $(VENV)/.installed: pyproject.toml
 	$(call apt_ensure,$(APT_PACKAGES))
@@ -63,9 +63,16 @@ test: install
 access-matrix: install
 	$(PY) -m tests.access_matrix --write
 
+# The REST reference docs/api.md, generated from the OpenAPI schema (sotkabinet/apidocs.py).
+api-docs: install
+	$(PY) -m sotkabinet.apidocs --write
+
+# Style, models without a migration, and a stale docs/api.md all fail here.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m sotkabinet.apidocs --check
 
 format: install
 	$(VENV)/bin/ruff format .
