@@ -31,6 +31,7 @@ from filings.models import (
 from sotkabinet.accounts.access import court_ids_of, has_role
 from sotkabinet.accounts.models import Role
 from sotkabinet.core.services import audit
+from sotkabinet.core.timefmt import local_time
 from sotkabinet.documents.upload import open_blob
 from sotkabinet.errors import DomainError
 
@@ -124,8 +125,8 @@ def deadline_badge_html(filing, now=None) -> str:
     """Red for overdue, amber within two working hours of the deadline (R-REG-3)."""
     if filing.registration_deadline is None:
         return "—"
-    local = timezone.localtime(filing.registration_deadline, filing.court.tzinfo)
-    text = local.strftime("%Y-%m-%d %H:%M")
+    # Issue 10: the court's zone, the page language's format, the zone named.
+    text = local_time(filing.registration_deadline, filing.court.timezone)
     state = selectors.deadline_state(filing, now)
     if state.overdue:
         return format_html(BADGE, "#fff", "#ba2121", f"{text} · {_('overdue')}")
@@ -246,9 +247,7 @@ class IncomingFilingAdmin(CourtDeskReadOnly, admin.ModelAdmin):
     def submitted_local(self, filing) -> str:
         if filing.submitted_at is None:
             return "—"
-        return timezone.localtime(filing.submitted_at, filing.court.tzinfo).strftime(
-            "%Y-%m-%d %H:%M"
-        )
+        return local_time(filing.submitted_at, filing.court.timezone)
 
     @admin.display(description=_("registration deadline"), ordering="registration_deadline")
     def deadline_badge(self, filing) -> str:
