@@ -56,6 +56,24 @@ def test_issue_9_verify_takes_one_mebibyte_exactly(caller, ecp, make_user):
     assert response.json()["valid"] is True
 
 
+def test_issue_9_verify_caps_the_content_of_an_attached_cms_too(caller, ecp, make_user):
+    """The 1 MiB cap is not bypassed by carrying the document inside the CMS instead of `data`."""
+    signer = ecp.person(make_user())
+    big = base64.b64encode(
+        sign_cms(b"x" * (services.VERIFY_MAX_DATA_BYTES + 1), [signer], detached=False)
+    ).decode()
+    response = caller.post(VERIFY, {"cms": big}, format="json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert response.json()["error"]["details"] == {"max_bytes": 1024 * 1024}
+    exact = base64.b64encode(
+        sign_cms(b"x" * services.VERIFY_MAX_DATA_BYTES, [signer], detached=False)
+    ).decode()
+    response = caller.post(VERIFY, {"cms": exact}, format="json")
+    assert response.status_code == 200
+    assert response.json()["valid"] is True
+
+
 def test_issue_9_verify_refuses_more_than_four_signers(caller, ecp, make_user):
     payload = b"a document"
     data = base64.b64encode(payload).decode()

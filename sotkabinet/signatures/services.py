@@ -291,16 +291,20 @@ VERIFY_MAX_SIGNERS = 4
 def check_verify_request(cms: bytes | str, data: bytes | None) -> None:
     """Refuse a verification request too expensive to answer (issue 9, "Expensive endpoints").
 
-    `data` over 1 MiB: DomainError("too_large", 413). More than 4 signers in the CMS:
+    `data` over 1 MiB, or an attached CMS whose own content is over 1 MiB (the same hashing
+    work, carried inside the CMS): DomainError("too_large", 413). More than 4 signers in the CMS:
     DomainError("too_many_signers", 400). A CMS that does not decode passes here; the verdict
     then says `malformed`.
     """
     if data is not None and len(data) > VERIFY_MAX_DATA_BYTES:
         raise DomainError("too_large", status=413, details={"max_bytes": VERIFY_MAX_DATA_BYTES})
     try:
-        signers = len(inspect_cms(cms).signer_infos)
+        inspection = inspect_cms(cms)
     except (CmsMalformed, ValueError):
         return
+    if inspection.content is not None and len(inspection.content) > VERIFY_MAX_DATA_BYTES:
+        raise DomainError("too_large", status=413, details={"max_bytes": VERIFY_MAX_DATA_BYTES})
+    signers = len(inspection.signer_infos)
     if signers > VERIFY_MAX_SIGNERS:
         raise DomainError(
             "too_many_signers", details={"max_signers": VERIFY_MAX_SIGNERS, "signers": signers}
