@@ -28,7 +28,7 @@ SCHEMA = {
     "paths": {
         "/api/v1/things/{id}/": {
             "post": {
-                "description": "Do the thing (R-XYZ-1). A bad one: 409 `thing_conflict`.\n\nMore.",
+                "description": "Do the thing (R-FIL-4). A bad one: 409 `thing_conflict`.\n\nMore.",
                 "parameters": [
                     {"in": "path", "name": "id", "schema": {"type": "integer"}, "required": True},
                     {
@@ -86,7 +86,7 @@ def test_render_writes_each_operation_and_schema():
     text = apidocs.render(SCHEMA, known_codes={"thing_conflict", "too_large", "other"})
     assert "## things" in text and "## open" in text
     assert "### `POST /api/v1/things/{id}/`" in text
-    assert "Do the thing (R-XYZ-1). A bad one: 409 `thing_conflict`." in text
+    assert "Do the thing (R-FIL-4). A bad one: 409 `thing_conflict`." in text
     assert "More." not in text  # the summary is the first paragraph only
     assert "- Auth: token" in text
     assert "  - `id` (path, integer, required)" in text
