@@ -81,6 +81,27 @@ def _session() -> requests.Session:
     return requests.Session()
 
 
+def _read_body(resp, *, deadline: float, cap: int, url: str) -> bytes:
+    """The body within the deadline and the cap. Each read takes what one receive brings
+    (`read1`), with the socket's timeout cut to the time left, so a server trickling a byte at
+    a time cannot hold the worker past the deadline (a buffered read would wait for a whole
+    chunk, each slow byte resetting the per-read timeout)."""
+    body = bytearray()
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    while True:
+        remaining = deadline - _clock()
+        if remaining <= 0:
+            raise CrlFetchRefused("deadline", url)
+        if sock is not None:
+            sock.settimeout(min(READ_TIMEOUT, remaining))
+        chunk = resp.raw.read1(64 * 1024, decode_content=True)
+        if not chunk:
+            return bytes(body)
+        body.extend(chunk)
+        if len(body) > cap:
+            raise CrlFetchRefused("too_large", f"over {cap} bytes")
+
+
 def download(url: str) -> bytes:
     """GET `url` within the deadline and the size cap, following same-host redirects only."""
     deadline = _clock() + settings.ECP_CRL_FETCH_DEADLINE_SECONDS
@@ -105,14 +126,7 @@ def download(url: str) -> bytes:
                 declared = resp.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > cap:
                     raise CrlFetchRefused("too_large", declared)
-                body = bytearray()
-                for chunk in resp.iter_content(64 * 1024):
-                    body.extend(chunk)
-                    if len(body) > cap:
-                        raise CrlFetchRefused("too_large", f"over {cap} bytes")
-                    if _clock() > deadline:
-                        raise CrlFetchRefused("deadline", current)
-                return bytes(body)
+                return _read_body(resp, deadline=deadline, cap=cap, url=current)
     raise CrlFetchRefused("too_many_redirects", url[:200])
 
 

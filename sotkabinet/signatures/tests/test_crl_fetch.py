@@ -38,6 +38,12 @@ class _Handler(BaseHTTPRequestHandler):
         if "Content-Length" not in headers and headers.get("X-Unsized") is None:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if headers.get("X-Hold") is not None:
+            # A trickling server: part of the body, then nothing until the test lets go.
+            self.wfile.write(body[:10])
+            self.wfile.flush()
+            self.release.wait(30)
+            return
         self.wfile.write(body)
         if headers.get("X-Unsized") is not None:
             self.close_connection = True
@@ -51,7 +57,8 @@ def crl_server(settings):
     """A local HTTP server; CRL hosts limited to it; fetching on."""
     routes: dict = {}
     hits: list = []
-    handler = type("Handler", (_Handler,), {"routes": routes, "hits": hits})
+    release = threading.Event()
+    handler = type("Handler", (_Handler,), {"routes": routes, "hits": hits, "release": release})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,6 +78,7 @@ def crl_server(settings):
 
     Server.hits = hits
     yield Server()
+    release.set()
     server.shutdown()
     server.server_close()
 
@@ -193,6 +201,20 @@ def test_issue_9_one_fetch_has_an_overall_deadline(ecp, crl_server, monkeypatch)
     monkeypatch.setattr(crl_fetch, "_clock", lambda: float(next(ticks)))
     url = crl_server.serve("/hop1", b"", status=302, Location="/hop2")
     crl_server.serve("/hop2", _crl(ecp))
+    assert _refusal(url) == "deadline"
+    assert not _fetched().exists()
+
+
+def test_issue_9_a_trickling_server_cannot_hold_a_fetch_past_the_deadline(
+    ecp, crl_server, monkeypatch
+):
+    """The deadline holds while the body is read, not only between redirects: a server that
+    sends a few bytes and then trickles is cut off at the deadline, not when a whole chunk or
+    the per-read timeout has passed."""
+    monkeypatch.setattr(crl_fetch, "READ_TIMEOUT", 3.0)
+    ticks = iter([0.0, 1.0, 2.0, *range(100, 10_000, 100)])  # the body's first read: too late
+    monkeypatch.setattr(crl_fetch, "_clock", lambda: float(next(ticks)))
+    url = crl_server.serve("/slow.crl", _crl(ecp), **{"X-Hold": "1"})
     assert _refusal(url) == "deadline"
     assert not _fetched().exists()
 
