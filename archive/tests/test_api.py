@@ -203,3 +203,15 @@ def test_inventory_cms_is_kept_and_verifiable(archived, judge):
     stored = evidence.load(read_bytes(record.evidence_item.sha256))
     verdict = evidence.reverify(cms, data, stored)
     assert verdict.valid and verdict.signers[0].iin == judge.login
+
+
+def test_paper_copy_times_in_court_time_with_the_zone(archived, judge, client_for):
+    """Issue 10: transfer, verification and printing times in the court's zone, zone named."""
+    response = client_for(judge).get(
+        f"/api/v1/archive/{archived.pk}/paper-copy.pdf", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = "".join(text.split())
+    # transferred, printed, and each signature's "as of": every one names the zone
+    assert flat.count("(Asia/Almaty,UTC+5)") >= 3

@@ -133,3 +133,18 @@ def test_copy_is_authorised_and_refuses_a_tampered_file(client_for, marked_act, 
         assert response.json()["error"]["code"] == "document_tampered"
         assert client.get(f"/api/v1/acts/{marked_act.pk}/document/").status_code == 409
     assert client.get(f"/api/v1/acts/{marked_act.pk}/pdf/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_copy_shows_the_signing_time_in_court_time_with_the_zone(marked_act, language):
+    """Issue 10: the signing time in the court's zone, the copy's language's format, zone named."""
+    from django.utils import translation
+
+    from sotkabinet.core.timefmt import local_time
+
+    with translation.override(language):
+        expected = local_time(marked_act.signed_at, marked_act.case.court.timezone)
+    reader = PdfReader(io.BytesIO(act_copies.act_printable_copy(marked_act, language=language)))
+    certificate = flat(reader.pages[-1].extract_text())
+    assert "(Asia/Almaty,UTC+5)" in certificate
+    assert flat(expected) in certificate
