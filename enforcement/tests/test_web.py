@@ -63,3 +63,20 @@ def test_cabinet_pages_are_404_for_strangers_and_the_form_for_others(assigned, c
     assert Writ.objects.get(pk=writ_id).status == WritStatus.DISTRIBUTED
     client.logout()
     assert client.get(f"/cabinet/writs/{writ_id}/").status_code == 302  # to sign in
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_writ_page_dates_in_the_page_language(assigned, client, people, language):
+    """Issue 10: dates a person reads in the page's language's format (was `2026-06-01`)."""
+    from django.utils import translation
+
+    from sotkabinet.core.timefmt import local_date
+
+    writ_id, _bailiff = assigned
+    writ = Writ.objects.select_related("act").get(pk=writ_id)
+    client.force_login(people.claimant)
+    page = client.get(f"/cabinet/writs/{writ_id}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        shown = local_date(writ.act.date)
+    assert shown in page
+    assert writ.act.date.isoformat() not in page

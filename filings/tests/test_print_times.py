@@ -105,3 +105,30 @@ def test_power_pdf_signed_at_in_court_time_with_the_zone(make_user):
     assert LOCAL in text
     assert "01.06.2026 — 31.12.2026" in text
     assert "2026-06-09" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "period"),
+    [
+        ("kk", "01.06.2026 — 31.12.2026"),
+        ("ru", "01.06.2026 — 31.12.2026"),
+        ("en", "1 Jun 2026 — 31 Dec 2026"),
+    ],
+)
+def test_power_pages_show_the_period_in_the_page_language(make_user, language, period):
+    """Issue 10: dates on pages in the page's language's format (was `2026-06-01`)."""
+    principal = make_user("applicant")
+    power = PowerOfAttorney.objects.create(
+        principal=principal,
+        powers=["file_claims"],
+        valid_from=date(2026, 6, 1),
+        valid_until=date(2026, 12, 31),
+        fabula="Қарыз өндіру туралы дау.",
+    )
+    client = Client()
+    client.force_login(principal)
+    for url in ("/cabinet/powers/", f"/cabinet/powers/{power.pk}/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+        assert period in page.content.decode()
+        assert "2026-06-01" not in page.content.decode()
