@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from urllib3.exceptions import ReadTimeoutError
 
 from sotkabinet.ecp.algorithms import UnsupportedAlgorithm
 from sotkabinet.ecp.crl import CrlMalformed, RevocationList, parse_crl
@@ -81,20 +82,37 @@ def _session() -> requests.Session:
     return requests.Session()
 
 
+def _socket_of(resp):
+    """The response's socket: the connection's while it is kept alive; the response's own when
+    the server closes after it (http.client then hands the socket to the response)."""
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is None:
+        reader = getattr(getattr(resp.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    return sock if hasattr(sock, "settimeout") else None
+
+
 def _read_body(resp, *, deadline: float, cap: int, url: str) -> bytes:
     """The body within the deadline and the cap. Each read takes what one receive brings
     (`read1`), with the socket's timeout cut to the time left, so a server trickling a byte at
     a time cannot hold the worker past the deadline (a buffered read would wait for a whole
-    chunk, each slow byte resetting the per-read timeout)."""
+    chunk, each slow byte resetting the per-read timeout). Where the socket cannot be reached,
+    a read still ends within READ_TIMEOUT, and the deadline is checked before the next one."""
     body = bytearray()
-    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    sock = _socket_of(resp)
     while True:
         remaining = deadline - _clock()
         if remaining <= 0:
             raise CrlFetchRefused("deadline", url)
         if sock is not None:
-            sock.settimeout(min(READ_TIMEOUT, remaining))
-        chunk = resp.raw.read1(64 * 1024, decode_content=True)
+            try:
+                sock.settimeout(min(READ_TIMEOUT, remaining))
+            except OSError:  # closed at the end of the body: the next read returns nothing
+                sock = None
+        try:
+            chunk = resp.raw.read1(64 * 1024, decode_content=True)
+        except (TimeoutError, ReadTimeoutError):
+            raise CrlFetchRefused("deadline" if _clock() >= deadline else "timeout", url) from None
         if not chunk:
             return bytes(body)
         body.extend(chunk)
