@@ -3,7 +3,7 @@
 `GET /api/v1/acts/{id}/pdf/` with `Accept: application/pdf` answered 406 (DRF's negotiation knows
 only JSON). Each file endpoint (talon, act document, act PDF, paper copy, archive item and export,
 power document, signing payloads) must answer `Accept: application/pdf`, `*/*` and no Accept at
-all with the file, while its errors still come as the JSON envelope (API.md conventions).
+all with the file, while its errors still come as the JSON envelope (docs/conventions.md).
 """
 
 from __future__ import annotations
@@ -246,3 +246,42 @@ def test_a_refused_download_is_json_too(endpoints, client_for, make_user, court)
     response = get(client_for(judge), export, "application/zip")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_e_receipt_download_answers_any_accept(court, make_user, accept):
+    """The e-receipt download (a cabinet page, not DRF) gives the PDF for any Accept too."""
+    from decimal import Decimal
+
+    from django.test import Client
+
+    from filings.duty.payments import render_e_receipt
+    from filings.models import Filing, FilingStatus, Payment, PaymentStatus
+
+    payer = make_user("applicant")
+    filing = Filing.objects.create(
+        court=court,
+        proceeding="civil",
+        instance="first",
+        kind="claim",
+        title="T",
+        author=payer,
+        status=FilingStatus.DRAFT,
+        parties=[{"role": "plaintiff", "name": "A", "iin_bin": ""}],
+    )
+    payment = Payment.objects.create(
+        filing=filing,
+        amount=Decimal("3932.00"),
+        status=PaymentStatus.PAID,
+        reference="ORDER-ACCEPT",
+        receipt_code="RC-ACCEPT",
+        payer=payer,
+        paid_at=timezone.now(),
+    )
+    receipt = render_e_receipt(payment)
+    client = Client()
+    client.force_login(payer)
+    response = get(client, f"/cabinet/filings/{filing.pk}/duty/receipts/{receipt.pk}/", accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")

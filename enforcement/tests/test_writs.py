@@ -1,4 +1,4 @@
-"""Issuing and certifying a writ: SPEC R-ENF-1, R-ENF-2 (API.md "Enforcement")."""
+"""Issuing and certifying a writ: SPEC R-ENF-1, R-ENF-2 (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_r_enf_2_writ_on_an_unsigned_act_is_refused(
     assert response.json()["error"]["code"] == "act_not_signed"
 
 
-def test_writ_created_as_draft_with_the_api_fields(act, issue, district):  # API.md
+def test_writ_created_as_draft_with_the_api_fields(act, issue, district):  # docs/api.md
     writ = issue(act)
     assert {
         "id",
@@ -99,7 +99,7 @@ def test_writ_created_as_draft_with_the_api_fields(act, issue, district):  # API
 
 def test_only_the_cases_judge_issues_a_writ(
     act, client_for, people, district, make_user, court
-):  # SPEC R-ENF-2, API.md "who: judge"
+):  # SPEC R-ENF-2, the judge issues it (docs/api.md)
     other_judge = make_user("judge", court)
     for user, expected in ((people.secretary, 403), (other_judge, 403), (people.stranger, 404)):
         response = client_for(user).post(
@@ -151,7 +151,7 @@ def test_state_sum_over_1000_mci_is_refused(act, client_for, people, district): 
     assert ok.status_code == 201
 
 
-def test_create_is_idempotent_by_key(act, client_for, people, district):  # API.md conventions
+def test_create_is_idempotent_by_key(act, client_for, people, district):  # docs/conventions.md
     client = client_for(people.judge)
     url = f"/api/v1/acts/{act.pk}/writs/"
     first = client.post(url, writ_body(district), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -164,7 +164,7 @@ def test_create_is_idempotent_by_key(act, client_for, people, district):  # API.
 
 def test_r_enf_2_signing_payload_binds_writ_fields_and_the_act_sha256(
     act, issue, client_for, people
-):  # SPEC R-ENF-2, API.md "Signing"
+):  # SPEC R-ENF-2, docs/conventions.md "Signing"
     writ = issue(act)
     response = client_for(people.judge).get(f"/api/v1/writs/{writ['id']}/signing-payload/")
     assert response.status_code == 200
@@ -308,3 +308,13 @@ def test_only_the_judge_and_the_courts_secretaries_sign(dispatched, sign, people
     writ_id = dispatched()
     for user in (people.claimant, people.chamber):
         assert sign(writ_id, user).status_code == 403
+
+
+@pytest.mark.parametrize("accept", ["application/pdf", "*/*", "application/json", None])
+def test_signing_payload_answers_any_accept(act, issue, client_for, people, accept):
+    """Issue 10: a file endpoint never answers 406 (FileDownloadMixin), whatever Accept says."""
+    writ = issue(act)
+    extra = {"HTTP_ACCEPT": accept} if accept is not None else {}
+    response = client_for(people.judge).get(f"/api/v1/writs/{writ['id']}/signing-payload/", **extra)
+    assert response.status_code == 200
+    assert json.loads(response.content)["act"]["sha256"] == act.sha256
