@@ -1,4 +1,4 @@
-"""The integrity audit of the archive (SPEC R-ARC-2; API.md "Operations": `integrity_audit`).
+"""The integrity audit of the archive (SPEC R-ARC-2; README "Operations": `integrity_audit`).
 
 For one archive it checks, without trusting anything the database says about itself:
 

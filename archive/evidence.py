@@ -122,7 +122,7 @@ def _crl_entry(crl: RevocationList) -> dict[str, Any]:
 
 
 def verdict_record(verdict: Verdict) -> dict[str, Any]:
-    """The verdict as stored: the API.md object plus what an expert needs to read it."""
+    """The verdict as stored: the verify object plus what an expert needs to read it."""
     return {
         **verdict.to_dict(),
         "signer_reasons": list(verdict.signer_reasons),

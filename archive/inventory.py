@@ -8,7 +8,7 @@ inventory signed by the judge's ЭЦҚ". The materials of a case are, in this or
 2. every signed judicial act, by date: the file, the signing payload and the judge's CMS, and
    when it has one, the legal-force mark's payload and CMS (R-ACT-5).
 
-The inventory payload (API.md "Signing": canonical JSON) names the case, the court, the
+The inventory payload (docs/conventions.md "Signing": canonical JSON) names the case, the court, the
 legal-force date and every item with its title, kind, SHA-256 and size. Titles are fixed text,
 never translated, so the bytes do not depend on the caller's language: the judge signs the
 same bytes the secretary later submits.
@@ -231,7 +231,7 @@ def case_materials(case: Case) -> CaseMaterials:
 
 
 def inventory_payload(case: Case, materials: CaseMaterials | None = None) -> bytes:
-    """The inventory bytes the judge signs (API.md `GET cases/{id}/inventory/`)."""
+    """The inventory bytes the judge signs (docs/api.md: `GET cases/{id}/inventory/`)."""
     materials = materials if materials is not None else case_materials(case)
     return canonical_payload(
         {

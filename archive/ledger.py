@@ -38,7 +38,7 @@ def timestamp(moment: datetime) -> str:
 
 
 def canonical_entry(archive: int, seq: int, at: datetime, kind: str, payload: Any) -> bytes:
-    """The bytes an entry's hash covers (sorted-key UTF-8 JSON, as API.md "Signing")."""
+    """The bytes an entry's hash covers (canonical JSON: docs/conventions.md "Signing")."""
     body = {"archive": archive, "seq": seq, "at": timestamp(at), "kind": kind, "payload": payload}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -65,7 +65,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The verdict on one chain (API.md `verify` "ledger" object, plus `problem`)."""
+    """The verdict on one chain (the `verify` answer's "ledger" object, plus `problem`)."""
 
     ok: bool
     length: int

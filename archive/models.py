@@ -3,7 +3,7 @@ every signature, the tamper-evident ledger, the retention schedule and disposal 
 
 One `ArchiveTransfer` per case. Its items are copies of the case materials in their original
 format (R-ARC-1), stored in `STORAGES["archive"]` under their SHA-256 (local:
-`DATA_DIR/archive/<sha256>`, API.md "Operations"). For each signature a `SignatureRecord` ties
+`DATA_DIR/archive/<sha256>`, README "Operations"). For each signature a `SignatureRecord` ties
 the CMS item, the signed-data item and an evidence item (certificates, chain, CRLs, verdict and
 time, R-ARC-2), so authenticity stays provable after the certificates expire.
 
@@ -214,7 +214,7 @@ class SignatureRecord(models.Model):
         max_length=12, blank=True, help_text="IIN/BIN that must be among the signers."
     )
     purpose = models.CharField(max_length=8, default="sign")
-    archived_verdict = models.JSONField(help_text="The verdict when archived (API.md object).")
+    archived_verdict = models.JSONField(help_text="The verdict when archived (the verify object).")
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 """Archive storage: `STORAGES["archive"]`, one file per distinct content, named by its SHA-256.
 
-SPEC R-ARC-1 (original format) and API.md "Operations" (local: `DATA_DIR/archive/<sha256>`).
+SPEC R-ARC-1 (original format) and README "Operations" (local: `DATA_DIR/archive/<sha256>`).
 The name is the content address, so two items with the same bytes share one file and a stored
 file can always be checked against its name. Nothing here trusts the caller's hash: every copy
 is hashed while it is written and refused on a mismatch.

@@ -5,7 +5,7 @@ chamber's stand-in for АИС ОИП with the bailiff registry (R-ENF-4, R-ENF-6
 tables in ``enforcement/chamber/models.py``; they are re-exported at the bottom so Django sees
 one app.
 
-Writ status machine (API.md "Enforcement"; the table below is the only place it is written):
+Writ status machine (docs/conventions.md "Writs"; the table below is the only place it is written):
 
     draft → signed_by_judge → dispatched → registered → distributed → bailiff's statuses
     (judge's ЭЦҚ)  (secretary's ЭЦҚ;   (АИС ОИП's    (bailiff
@@ -49,7 +49,7 @@ class WritStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-# The bailiff may report these (API.md `POST /enforcement/writs/{id}/status/`).
+# The bailiff may report these (docs/api.md: `POST /enforcement/writs/{id}/status/`).
 BAILIFF_STATUSES: tuple[str, ...] = (
     WritStatus.REFUSED,
     WritStatus.RETURNED,
@@ -138,7 +138,7 @@ class Writ(models.Model):
     act_sha256 = models.CharField(max_length=64, help_text="The act's signed SHA-256.")
     act_document = models.CharField(max_length=300, help_text="The act's stored document.")
     signing_payload = models.TextField(
-        help_text="Canonical JSON both the judge and the secretary sign (API.md 'Signing')."
+        help_text="Canonical JSON the judge and the secretary sign (docs/conventions.md 'Signing')."
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -203,7 +203,7 @@ class Writ(models.Model):
 
 
 class WritEvent(models.Model):
-    """The writ's history (API.md `history`): every status, with who and why."""
+    """The writ's history (the writ's `history`): every status, with who and why."""
 
     writ = models.ForeignKey(Writ, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -1,4 +1,4 @@
-"""What is signed and what is sent (SPEC R-ENF-2, R-ENF-3; API.md "Signing").
+"""What is signed and what is sent (SPEC R-ENF-2, R-ENF-3; docs/conventions.md "Signing").
 
 ``signing_document``: the writ's fields and the act's SHA-256, which the judge and the session
 secretary certify (000 п.52). ``dispatch_payload``: the message to АИС ОИП with everything of
@@ -26,8 +26,8 @@ def _iso(moment: datetime | None) -> str | None:
 def signing_document(writ: Writ) -> dict:
     """What the judge and the secretary certify (R-ENF-2): the writ's fields and the act's hash.
 
-    API.md "Signing": the payload holds the SHA-256 of every document it covers, here the act
-    whose copy goes with the writ (000 п.52).
+    docs/conventions.md "Signing": the payload holds the SHA-256 of every document it covers,
+    here the act whose copy goes with the writ (000 п.52).
     """
     case, act = writ.case, writ.act
     return {

@@ -1,9 +1,9 @@
 """Object-level access to writs (registered with sotkabinet.accounts.access).
 
-API.md `GET writs/{id}/`: the case parties, the court's staff, the chamber of the writ's region
-(the region of the debtor's district, issue 9) and the assigned bailiff. Parties and the
-chamber see a writ once it is issued (dispatched); before that it is the court's draft. Anyone
-else gets 404 from the views.
+`GET writs/{id}/` (docs/api.md): the case parties, the court's staff, the chamber of the
+writ's region (the region of the debtor's district, issue 9) and the assigned bailiff. Parties
+and the chamber see a writ once it is issued (dispatched); before that it is the court's draft.
+Anyone else gets 404 from the views.
 """
 
 from __future__ import annotations

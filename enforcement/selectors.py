@@ -1,4 +1,4 @@
-"""Reads of the court's side that need permission: the writs a user may see (API.md)."""
+"""Reads of the court's side that need permission: the writs a user may see (docs/api.md)."""
 
 from __future__ import annotations
 

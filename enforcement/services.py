@@ -117,7 +117,7 @@ def writ_create(
     immediate: bool = False,
     state_interest: bool = False,
 ) -> Writ:
-    """Issue a writ on ``act`` as a draft (SPEC R-ENF-1, R-ENF-2; API.md `POST acts/{id}/writs/`).
+    """Issue a writ on ``act`` as a draft (SPEC R-ENF-1, R-ENF-2; `POST acts/{id}/writs/`).
 
     The caller is the case's judge (the view checks). The act must be signed (its copy goes
     with the writ, 000 п.52); before legal force only an immediate-execution writ may be issued

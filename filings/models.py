@@ -1,6 +1,6 @@
 """Filings made in the cabinet, their attachments and history; state duty; powers of attorney.
 
-Status machine (API.md "Filing status machine", SPEC R-ECP-2, R-REG-*):
+Status machine (docs/conventions.md "Filings", SPEC R-ECP-2, R-REG-*):
     draft → submitted → received → registered | rejected
                       ↘ not_received   (failed background ЭЦҚ / file check, 000 п.30)
 The allowed transitions are written once, in FILING_TRANSITIONS; services refuse anything else

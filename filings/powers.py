@@ -74,7 +74,7 @@ def power_authorizes(
 ) -> None:
     """Raise unless `power` lets `attorney` act for `principal` in `scope` on `on` (R-FIL-11).
 
-    Codes (400, API.md "Electronic power of attorney"):
+    Codes (400, docs/api.md):
     - `power_scope`: the power is not the principal's, does not name the attorney, is not signed
       yet, or does not include `scope`;
     - `power_revoked`: the principal revoked it;
@@ -256,7 +256,8 @@ def power_document(power: PowerOfAttorney) -> dict[str, Any]:
 
 
 def power_signing_payload(power: PowerOfAttorney) -> bytes:
-    """Canonical payload bytes the principal (or the entity's head) signs (API.md "Signing")."""
+    """Canonical payload bytes the principal (or the entity's head) signs
+    (docs/conventions.md "Signing")."""
     from sotkabinet.signatures.services import canonical_payload
 
     return canonical_payload(power_document(power))

@@ -25,7 +25,7 @@ def talon_verify_url(filing: Filing) -> str:
 
 
 def talon_download_path(filing: Filing) -> str:
-    """Where the applicant downloads the talon PDF (API.md Filing `talon.url`)."""
+    """Where the applicant downloads the talon PDF (the filing's `talon.url`)."""
     return reverse("api-filing-talon", args=[filing.pk])
 
 

@@ -4,9 +4,10 @@ public verification of an act (SPEC R-ACT-3..5, R-ECP-6, R-FIL-8).
 Access follows `registry.policies`: a caller who may not see a case or an act gets 404. Parties
 see an act only once it is published (R-ACT-4); the judge and the court's staff see drafts.
 
-Writs belong to the enforcement app, which registry must not import (STYLE.md "Which way imports
-run"). The case card reads them through `apps.get_model("enforcement", "Writ")`: the app registry
-is kernel, so nothing here depends on enforcement's code, and without the app the list is empty.
+Writs belong to the enforcement app, which registry must not import (docs/conventions.md
+"Which way imports go"). The case card reads them through `apps.get_model("enforcement",
+"Writ")`: the app registry is kernel, so nothing here depends on enforcement's code, and
+without the app the list is empty.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ _HASH_CHUNK = 1024 * 1024
 
 
 def case_for(user: User, case_id: int) -> Case:
-    """The case if `user` may see it, else 404 (API.md conventions)."""
+    """The case if `user` may see it, else 404 (docs/conventions.md)."""
     case = Case.objects.select_related("court", "judge", "secretary").filter(pk=case_id).first()
     if case is None or not can(user, "view", case):
         raise NotFound()
@@ -232,7 +233,7 @@ def stored_file_intact(act: Act) -> bool:
 
 @dataclass
 class ActVerification:
-    """What /verify/<code>/ answers: API.md `{"code", "kind", "document_sha256", "valid",
+    """What /verify/<code>/ answers: docs/api.md `{"code", "kind", "document_sha256", "valid",
     "reason", "signers", "legal_force_date"}`, plus what may be shown of an open case."""
 
     act: Act
@@ -270,7 +271,7 @@ class ActVerification:
 
 
 def public_signer(signer: dict[str, Any]) -> dict[str, Any]:
-    """The signer as the public page shows it: without the ИИН (personal data, API.md
+    """The signer as the public page shows it: without the ИИН (personal data, docs/api.md
     `/verify/`); the name, organisation, certificate and times stay."""
     return {key: value for key, value in signer.items() if key != "iin"}
 

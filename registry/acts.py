@@ -1,7 +1,7 @@
 """Judicial acts: upload and edit a draft, sign (lock and publish), the legal-force mark, and staff
 absences that open the chairman's path (SPEC R-ACT-1..5, R-ECP-6).
 
-Every write follows STYLE.md "State changes": one transaction, the act row locked with
+Every write follows docs/conventions.md "State changes": one transaction, the act row locked with
 `select_for_update`, the case event, the audit row and the notices written together. Slow work
 happens before the transaction: validating and storing the file (`act_files`, content-addressed: a
 stored blob whose transaction rolls back is harmless), and verifying the ЭЦҚ (may fetch CRLs).
@@ -11,7 +11,7 @@ The lock (R-ACT-3) lives in three places: these services (409 `locked`), `Act.sa
 database trigger (migration `registry.0003_act_lock`).
 
 Access: someone who may not see the case or act gets 404; someone who sees it but may not act
-(a party, a clerk, a chairman while the judge is present) gets 403 (API.md conventions).
+(a party, a clerk, a chairman while the judge is present) gets 403 (docs/conventions.md).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _require_draft(act: Act) -> None:
 
 
 def check_act_date(value: date, today: date) -> None:
-    """The act's own date may lie in the past, never in the future (API.md; R-ACT-1)."""
+    """The act's own date may lie in the past, never in the future (docs/api.md; R-ACT-1)."""
     if value > today:
         raise DomainError(
             "invalid_date",
@@ -87,7 +87,7 @@ def check_act_date(value: date, today: date) -> None:
 
 
 def check_legal_force_date(value: date, act: Act, today: date) -> None:
-    """Legal force: not before the act's own date, never in the future (API.md, R-ACT-5)."""
+    """Legal force: not before the act's own date, never in the future (docs/api.md, R-ACT-5)."""
     if value > today:
         raise DomainError(
             "invalid_date",
@@ -222,7 +222,7 @@ def act_update(
 
 
 def act_signing_payload(act: Act) -> bytes:
-    """The bytes the judge signs (API.md): act id, case number, court, kind and the file's
+    """The bytes the judge signs (docs/api.md): act id, case number, court, kind and the file's
     SHA-256, as canonical JSON. `purpose` keeps it from being mistaken for a legal-force mark."""
     return canonical_payload(
         {
@@ -316,7 +316,7 @@ def act_sign(*, acting_user: User, act: Act, cms: str | bytes) -> Act:
 
 
 def legal_force_payload(act: Act, on: date) -> bytes:
-    """The bytes of the legal-force mark (API.md): act id, act SHA-256, the date and the court."""
+    """The bytes of the legal-force mark (docs/api.md): act id, act SHA-256, the date, the court."""
     return canonical_payload(
         {
             "act": act.pk,

@@ -1,7 +1,7 @@
 """Object-level access to cases and acts (registered with sotkabinet.accounts.access).
 
 A case is seen by its parties (participants), their attorneys acting under an active power of
-attorney, the judge, the secretary and the court's staff (API.md "Cases and judicial acts").
+attorney, the judge, the secretary and the court's staff (docs/api.md).
 An act is seen as its case, but parties and attorneys see it only once published (R-ACT-4).
 Everyone else gets 404.
 """

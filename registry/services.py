@@ -7,7 +7,7 @@ audit row and the applicant's notice together, so a decision exists with all its
 at all. Lock order is always filing, then case counter: two clerks never deadlock.
 
 Access: only a clerk of the filing's court decides. Someone who may not see the filing gets
-404; court staff or the applicant, who know it exists, get 403 (API.md conventions).
+404; court staff or the applicant, who know it exists, get 403 (docs/conventions.md).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _require_clerk_of(acting_user: User, filing: Filing) -> None:
     """404 for someone who may not see the filing, 403 for one who may but is not its clerk.
 
     The clerk of the filing's court passes even for an unsent draft, which the clerk may not
-    see: the state check then refuses it with 409 `not_received` (API.md), showing nothing."""
+    see: the state check then refuses it with 409 `not_received` (docs/api.md), showing nothing."""
     if has_role(acting_user, Role.CLERK, filing.court_id):
         return
     if not can(acting_user, "view", filing):
@@ -107,7 +107,7 @@ def _require_clerk_of(acting_user: User, filing: Filing) -> None:
 
 
 def _require_undecided(filing: Filing, target: str) -> None:
-    """409 `already_decided` after a decision, 409 `not_received` before receipt (API.md)."""
+    """409 `already_decided` after a decision, 409 `not_received` before receipt (docs/api.md)."""
     if filing.status in (FilingStatus.REGISTERED, FilingStatus.REJECTED):
         raise Conflict("already_decided", details={"status": filing.status})
     if target not in FILING_TRANSITIONS[filing.status]:

@@ -3,7 +3,7 @@
 Anyone may open it: the QR code on a printed act leads here. It proves the document and its
 signatures: the stored file's SHA-256 still matches, and the judge's and the legal-force ЭЦҚ
 verify as of when they were made. HTML for people (a phone scanning the QR code), JSON with
-`Accept: application/json` (or `?format=json`), API.md:
+`Accept: application/json` (or `?format=json`), docs/api.md:
 `{"code", "kind", "document_sha256", "valid", "reason", "signers", "legal_force_date"}`.
 
 Threat model: the code comes from anyone. It is looked up exactly (unguessable, 128 bits), an
@@ -80,7 +80,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def verify_act_view(request: HttpRequest, code: str) -> HttpResponse:
-    """GET /verify/<code>/ (API.md "Cases and judicial acts")."""
+    """GET /verify/<code>/ (docs/api.md)."""
     wants_json = _wants_json(request)
     wait = _throttled(request)
     if wait is not None:

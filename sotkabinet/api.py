@@ -1,4 +1,4 @@
-"""Shared REST plumbing: pagination and the Idempotency-Key contract of API.md."""
+"""Shared REST plumbing: pagination and the Idempotency-Key contract (docs/conventions.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class FileDownloadMixin:
     The client may ask for the file by its type (`Accept: application/pdf`), with `*/*`, or send
     no Accept at all: the answer is never 406 (issue 10). DRF's negotiation only knows the JSON
     renderer, so it is forced: the file goes out as the view built it, and an error (404, 403,
-    409) still comes as the JSON envelope (API.md conventions).
+    409) still comes as the JSON envelope (docs/conventions.md).
     """
 
     def perform_content_negotiation(self, request, force=False):
@@ -28,7 +28,7 @@ class FileDownloadMixin:
 
 
 class Pagination(PageNumberPagination):
-    """`{"count", "next", "previous", "results"}` on every list (API.md conventions)."""
+    """`{"count", "next", "previous", "results"}` on every list (docs/conventions.md)."""
 
     page_size = 50
     page_size_query_param = "page_size"

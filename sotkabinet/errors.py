@@ -1,4 +1,4 @@
-"""The one domain error type and the DRF exception handler that renders API.md's envelope.
+"""The one domain error type and the DRF exception handler that renders the error envelope.
 
 `{"error": {"code": "<stable code>", "message": "<text in the request's language>", "details": {}}}`
 """
@@ -17,7 +17,8 @@ from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
 
-# Default human messages per stable code. Codes come from API.md; texts are translatable.
+# Default human messages per stable code. Codes are part of the API (docs/api.md); texts are
+# translatable.
 MESSAGES: dict[str, Any] = {
     "invalid": _("The request is not valid."),
     "malformed_request": _("The request body could not be read."),
@@ -89,7 +90,7 @@ MESSAGES: dict[str, Any] = {
 
 
 class DomainError(Exception):
-    """A rule violation with a stable code. Rendered as the API.md envelope."""
+    """A rule violation with a stable code. Rendered as the error envelope (docs/conventions.md)."""
 
     status = 400
 
@@ -142,12 +143,13 @@ def _validation_details(detail: Any) -> dict:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF exception handler: every error leaves as the API.md envelope with a stable code."""
+    """DRF exception handler: every error leaves as the error envelope with a stable code
+    (docs/conventions.md "Errors")."""
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, RequestDataTooBig):
-        # A JSON or form body over DATA_UPLOAD_MAX_MEMORY_SIZE: an answer, never a 500 (API.md 413).
+        # A JSON or form body over DATA_UPLOAD_MAX_MEMORY_SIZE: an answer, never a 500 (413).
         return Response(envelope("too_large", MESSAGES["too_large"]), status=413)
     if isinstance(exc, SuspiciousOperation):
         return Response(envelope("malformed_request", MESSAGES["malformed_request"]), status=400)

@@ -1,7 +1,7 @@
 """Answers for infrastructure faults (issue 10 "Faults"; README "Faults").
 
 - A lost database connection (cut, restarted or unreachable server) answers 503 with
-  `Retry-After` and the API.md error envelope (code `service_unavailable`), for the API and the
+  `Retry-After` and the error envelope (code `service_unavailable`), for the API and the
   web pages alike, never a bare 500 with a traceback. Only connection-level errors count: a
   SQLite "database is locked" or a missing table is a real error and stays a 500.
 - `Retry-After` values are kept away from gunicorn's keep-alive timeout: a client that waits

@@ -1,4 +1,4 @@
-"""Input and output shapes of the archive API (API.md "Archive")."""
+"""Input and output shapes of the archive API (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def item_representation(item: ArchiveItem) -> dict:
 
 
 def transfer_representation(transfer: ArchiveTransfer) -> dict:
-    """API.md transfer object, plus the court, the case number and the retention basis."""
+    """The transfer object, plus the court, the case number and the retention basis."""
     case = transfer.case
     return {
         "id": transfer.pk,

@@ -1,4 +1,4 @@
-"""Archive endpoints (API.md "Archive"), included at /api/v1/."""
+"""Archive endpoints (docs/api.md), included at /api/v1/."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Archive endpoints (API.md "Archive"; SPEC R-ARC-1..4).
+"""Archive endpoints (docs/api.md; SPEC R-ARC-1..4).
 
 Views parse, check access (404 for whoever may not see the case or archive, 403 for whoever may
 see it but not do this), call a service, and render. Every read of an archive (card, verify,

@@ -332,7 +332,7 @@ class Migration(migrations.Migration):
                 ("purpose", models.CharField(default="sign", max_length=8)),
                 (
                     "archived_verdict",
-                    models.JSONField(help_text="The verdict when archived (API.md object)."),
+                    models.JSONField(help_text="The verdict when archived (the verify object)."),
                 ),
                 (
                     "data_item",

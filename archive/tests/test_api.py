@@ -1,5 +1,5 @@
 """Reading the archive over the API: access, logging, verify, paper copy, export (SPEC R-ARC-2,
-R-ARC-4; API.md "Archive")."""
+R-ARC-4; docs/api.md)."""
 
 from __future__ import annotations
 

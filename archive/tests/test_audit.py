@@ -1,4 +1,4 @@
-"""The integrity audit and `manage.py integrity_audit` (SPEC R-ARC-2; API.md "Operations")."""
+"""The integrity audit and `manage.py integrity_audit` (SPEC R-ARC-2; README "Operations")."""
 
 from __future__ import annotations
 

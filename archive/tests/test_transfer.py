@@ -176,7 +176,7 @@ def test_idempotent_transfer_replays_the_first_answer(
 def test_inventory_endpoint_gives_the_bytes_to_sign(
     case_in_force, judge, secretary, party, stranger, client_for
 ):
-    """API.md `GET cases/{id}/inventory/`: judge and secretary; every item with its sha256."""
+    """docs/api.md: `GET cases/{id}/inventory/`: judge and secretary; every item with its sha256."""
     response = client_for(judge).get(f"/api/v1/cases/{case_in_force.pk}/inventory/")
     assert response.status_code == 200
     assert response.content == inventory_payload(case_in_force)

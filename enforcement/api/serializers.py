@@ -1,4 +1,4 @@
-"""Input and output shapes of the enforcement API (API.md "Enforcement")."""
+"""Input and output shapes of the enforcement API (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def _signature(signer, signed_at, verdict) -> dict | None:
 
 
 def writ_representation(writ: Writ, user) -> dict:
-    """The writ object of API.md, plus the signatures, the act's copy and the dispatch state."""
+    """The writ object (docs/api.md), plus the signatures, the act's copy and the dispatch state."""
     base_url = settings.PORTAL_BASE_URL.rstrip("/")
     data = {
         "id": writ.pk,

@@ -1,4 +1,4 @@
-"""Enforcement endpoints (API.md "Enforcement") and the АИС ОИП stand-in (`ais-oip/`)."""
+"""Enforcement endpoints (docs/api.md) and the АИС ОИП stand-in (`ais-oip/`)."""
 
 from django.urls import path
 

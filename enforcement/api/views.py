@@ -1,4 +1,4 @@
-"""The court's enforcement endpoints (API.md "Enforcement"): issue, sign, follow a writ, and the
+"""The court's enforcement endpoints (docs/api.md): issue, sign, follow a writ, and the
 assigned bailiff's status reports. The chamber's own endpoints are in ``chamber/api.py``.
 
 Views parse, check access (404 for whoever may not see the writ, 403 for whoever may but is
@@ -107,7 +107,7 @@ class WritDetailView(APIView):
 
 
 class WritSigningPayloadView(FileDownloadMixin, APIView):
-    """The exact bytes the judge and the secretary sign (API.md "Signing", R-ENF-2)."""
+    """The exact bytes the judge and the secretary sign (docs/conventions.md "Signing", R-ENF-2)."""
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request, pk: int):

@@ -220,7 +220,7 @@ class BailiffAbsenceInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
     def to_internal_value(self, data):
-        # API.md spells periods as {"from", "to"}.
+        # docs/api.md spells periods as {"from", "to"}.
         if hasattr(data, "get") and "from" in data:
             data = {**data, "date_from": data.get("from"), "date_to": data.get("to")}
         return super().to_internal_value(data)

@@ -181,7 +181,7 @@ class Registration(models.Model):
 
 
 class InboundRequest(models.Model):
-    """The first answer to each Idempotency-Key the receiving API saw (R-ENF-3, API.md)."""
+    """The first answer to each Idempotency-Key the receiving API saw (R-ENF-3, docs/api.md)."""
 
     key = models.CharField(max_length=200, unique=True)
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request body.")

@@ -432,7 +432,7 @@ class Migration(migrations.Migration):
                 (
                     "signing_payload",
                     models.TextField(
-                        help_text="Canonical JSON both the judge and the secretary sign (API.md 'Signing')."
+                        help_text="Canonical JSON the judge and the secretary sign (docs/conventions.md 'Signing')."
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),

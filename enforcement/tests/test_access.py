@@ -1,4 +1,4 @@
-"""Who sees a writ (API.md `GET writs/{id}/`: case parties, the court, the chamber and the
+"""Who sees a writ (docs/api.md: `GET writs/{id}/`: case parties, the court, the chamber and the
 assigned bailiff); everyone else gets 404."""
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def test_r_enf_3_registration_returns_number_date_and_registered(service, db):  
     assert body["distribution_deadline"]
 
 
-def test_r_enf_3_the_same_key_replays_the_first_answer(service, db):  # API.md idempotency
+def test_r_enf_3_the_same_key_replays_the_first_answer(service, db):  # Idempotency-Key
     first = post(service, sample_payload())
     again = post(service, sample_payload())
     assert again.status_code == 201
@@ -74,7 +74,7 @@ def test_r_enf_3_the_same_key_replays_the_first_answer(service, db):  # API.md i
     assert InboundRequest.objects.count() == 1
 
 
-def test_r_enf_3_the_same_key_with_another_body_is_422(service, db):  # API.md idempotency
+def test_r_enf_3_the_same_key_with_another_body_is_422(service, db):  # Idempotency-Key
     post(service, sample_payload())
     other = sample_payload()
     other["debtor"]["name"] = "Басқа"

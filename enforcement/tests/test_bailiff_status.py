@@ -90,7 +90,7 @@ def test_r_enf_3_refused_to_initiate_ends_the_writ(assigned, client_for):  # 000
 
 def test_r_enf_3_only_the_assigned_bailiff_reports(
     assigned, client_for, people, make_bailiff, district
-):  # SPEC R-ENF-3, API.md "assigned bailiff"
+):  # SPEC R-ENF-3, only the assigned bailiff (docs/api.md)
     writ_id, _bailiff = assigned
     assert report(client_for, make_bailiff(district), writ_id, "accepted").status_code == 404
     assert report(client_for, people.stranger, writ_id, "accepted").status_code == 404

@@ -3,7 +3,7 @@ own region only (the region of the debtor's district), edits only its own region
 (the region of the district they are registered in), and its report covers its region.
 
 The chamber's region is the region of its seat district (`User.district`). Another region's
-writ or bailiff is 404 to it: it may not know they exist (API.md conventions).
+writ or bailiff is 404 to it: it may not know they exist (docs/conventions.md).
 """
 
 from __future__ import annotations

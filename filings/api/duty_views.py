@@ -1,4 +1,4 @@
-"""REST endpoints of the state duty (API.md "State duty and deferral").
+"""REST endpoints of the state duty (docs/api.md).
 
 SPEC R-FIL-5 (quote, online payment, bank receipt, receipt check), R-REG-4 (the signed gateway
 callback), R-FIL-6 (deferral), R-FIL-9 (additional payments on existing filings).
@@ -249,7 +249,7 @@ class FilingReceiptView(LimitedUploadMixin, APIView):
 
 
 def attachment_data(attachment: Attachment) -> dict:
-    """API.md attachment object (plus `receipt_code`)."""
+    """The attachment object (plus `receipt_code`)."""
     return {
         "id": attachment.pk,
         "kind": attachment.kind,

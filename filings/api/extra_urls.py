@@ -1,4 +1,5 @@
-"""URLs of the state duty and the power of attorney (API.md), included from filings/api/urls.py."""
+"""URLs of the state duty and the power of attorney (docs/api.md), included from
+filings/api/urls.py."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""REST endpoints of the electronic power of attorney (API.md "Electronic power of attorney").
+"""REST endpoints of the electronic power of attorney (docs/api.md).
 
 SPEC R-FIL-10 (create, head order, sign, revoke, the attorney's сенімхат section) and R-FIL-11
 (who may act for whom). Views parse input, check access and call `filings.powers`.
@@ -37,7 +37,7 @@ class PowerPersonSerializer(serializers.Serializer):
 
 
 class PowerOutput(serializers.Serializer):
-    """API.md power object, plus the signature facts and the head order's hash."""
+    """The power object, plus the signature facts and the head order's hash."""
 
     id = serializers.IntegerField()
     principal = PowerPersonSerializer()

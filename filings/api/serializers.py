@@ -1,4 +1,4 @@
-"""Input and output shapes of the applicant's filing API (API.md "Filings (applicant)")."""
+"""Input and output shapes of the applicant's filing API (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ..talon import talon_download_path
 def _inline_enum(choices) -> type[serializers.ChoiceField]:
     """A ChoiceField whose enum stays inline in the schema (wrapped in `allOf`).
 
-    API.md names several different choice sets `kind` and `status` (filing, attachment, act);
+    The API has several different choice sets `kind` and `status` (filing, attachment, act);
     drf-spectacular would hoist each into a component named after the field and warn about the
     collision. Inline, each field documents exactly its own values.
     """
@@ -47,7 +47,7 @@ AttachmentStatusField = _inline_enum(AttachmentStatus)
 
 
 def person(user) -> dict | None:
-    """API.md person object."""
+    """The person object."""
     if user is None:
         return None
     return {"login": user.login, "full_name": user.full_name}
@@ -90,7 +90,8 @@ class FilingCreateInput(serializers.Serializer):
 
 
 class AttachmentCreateInput(serializers.Serializer):
-    # An empty file is stored and answered 201 with `errors: [{"code": "empty"}]` (API.md), not 400.
+    # An empty file is stored and answered 201 with `errors: [{"code": "empty"}]` (docs/api.md),
+    # not 400.
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(max_length=500)
     kind = AttachmentKindField(
@@ -125,7 +126,7 @@ class AttachmentErrorSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    """API.md Attachment object."""
+    """The attachment object (docs/conventions.md)."""
 
     kind = AttachmentKindField(choices=AttachmentKind.choices, read_only=True)
     status = AttachmentStatusField(choices=AttachmentStatus.choices, read_only=True)
@@ -205,7 +206,7 @@ class CaseSummarySerializer(serializers.Serializer):
 
 
 class FilingSerializer(serializers.ModelSerializer):
-    """API.md Filing object."""
+    """The filing object."""
 
     status = FilingStatusField(choices=FilingStatus.choices, read_only=True)
     kind = FilingKindField(choices=FilingKind.choices, read_only=True)
@@ -327,7 +328,7 @@ class FilingSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    """API.md notice: `{"id", "created_at", "filing", "case", "kind", "text", "link"}`."""
+    """A notice: `{"id", "created_at", "filing", "case", "kind", "text", "link"}`."""
 
     filing = serializers.IntegerField(source="filing_id", allow_null=True)
     case = serializers.IntegerField(source="case_id", allow_null=True)

@@ -1,7 +1,7 @@
-"""REST endpoints of the applicant's filing flow (API.md "Filings (applicant)").
+"""REST endpoints of the applicant's filing flow (docs/api.md).
 
 Views parse input, check access and call a service (STYLE "Where logic goes"). A filing, an
-attachment, a talon or a notice that the caller may not see is 404 (API.md conventions); the
+attachment, a talon or a notice that the caller may not see is 404 (docs/conventions.md); the
 court's staff, who may see a filing, get 403 when they try to change it.
 """
 
@@ -168,7 +168,7 @@ class AttachmentDetailView(APIView):
 
 
 class SigningPayloadView(FileDownloadMixin, APIView):
-    """The exact manifest bytes to sign (API.md "Signing")."""
+    """The exact manifest bytes to sign (docs/conventions.md "Signing")."""
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
@@ -183,7 +183,7 @@ class SigningPayloadView(FileDownloadMixin, APIView):
 
 
 class SubmitView(APIView):
-    """Sign and send: the synchronous stage; the worker's stage follows (API.md "Submit")."""
+    """Sign and send: the synchronous stage, then the worker's (docs/conventions.md "Filings")."""
 
     @extend_schema(request=FilingSubmitInput, responses={202: FilingSerializer})
     @idempotent

@@ -76,7 +76,7 @@ class DutySummary:
         return self.paid > 0 and self.due > 0
 
     def as_api(self) -> dict:
-        """API.md filing `duty` object: `{"amount", "paid", "status"}` (decimal strings)."""
+        """The filing's `duty` object: `{"amount", "paid", "status"}` (decimal strings)."""
         return {
             "amount": str(self.amount) if self.amount is not None else None,
             "paid": str(self.paid),

@@ -304,7 +304,7 @@ def attachment_add(
     )
     if stored.size == 0:
         # Nothing for the worker to read: an empty file is `invalid` (`empty`) in the upload's
-        # own answer, 201 with the problem in `errors` (API.md "Attachment object").
+        # own answer, 201 with the problem in `errors` (docs/conventions.md "Attachments").
         tasks.attachment_validate(attachment.pk)
         attachment.refresh_from_db()
     else:

@@ -16,7 +16,7 @@ from sotkabinet.core.services import Text, audit
 from ..models import AttachmentStatus, Filing, FilingStatus, NotReceivedReason
 from .common import filing_transition, lock_filing, notify_applicant
 
-# Why a signature failed, as the applicant reads it (API.md reason codes).
+# Why a signature failed, as the applicant reads it (the reason codes of docs/conventions.md).
 _SIGNATURE_REASONS = {
     "tampered": gettext_lazy("the signature does not match the document"),
     "untrusted": gettext_lazy(

@@ -38,7 +38,7 @@ _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def filing_document(filing: Filing) -> dict[str, Any]:
-    """What the applicant signs: the form fields and every attachment's SHA-256 (API.md)."""
+    """What the applicant signs: the form fields and every attachment's SHA-256 (docs/api.md)."""
     return {
         "type": "filing",
         "id": filing.pk,
@@ -71,7 +71,8 @@ def filing_document(filing: Filing) -> dict[str, Any]:
 
 
 def filing_signing_payload(filing: Filing) -> bytes:
-    """The exact bytes to sign: the canonical manifest (API.md "Signing"). A pure read."""
+    """The exact bytes to sign: the canonical manifest (docs/conventions.md "Signing").
+    A pure read."""
     from sotkabinet.signatures.services import canonical_payload
 
     return canonical_payload(filing_document(filing))
@@ -124,7 +125,8 @@ def talon_number(filing: Filing, at: datetime) -> str:
 
 @transaction.atomic
 def filing_submit(*, acting_user: User, filing: Filing, cms: str | bytes) -> Filing:
-    """Sign and send a draft: the synchronous stage of API.md "Submit" (R-FIL-4, R-FIL-11).
+    """Sign and send a draft: the synchronous stage (docs/conventions.md "Filings"; R-FIL-4,
+    R-FIL-11).
 
     Refused with 400: attachments_pending, attachments_invalid, annex_mismatch (R-DOC-6),
     signature_invalid (reason `malformed`: the CMS does not parse; `tampered`: it is not over
@@ -208,7 +210,7 @@ def filing_submit(*, acting_user: User, filing: Filing, cms: str | bytes) -> Fil
             number=filing.number,
         ),
     )
-    # The caller answers with the filing as this stage left it (API.md: 202, `submitted`), even
+    # The caller answers with the filing as this stage left it (docs/api.md: 202, `submitted`), even
     # when an eager worker has moved it on by the time the response is rendered.
     prefetch_related_objects([filing], "attachments", "events", "case__judge")
     return filing

@@ -1,4 +1,4 @@
-"""The applicant's filing flow through REST (API.md "Filings (applicant)").
+"""The applicant's filing flow through REST (docs/api.md).
 
 SPEC R-FIL-1..4, R-FIL-7, R-FIL-8, R-FIL-11, R-FIL-12, R-ECP-2, R-REG-1, R-DOC-3, R-DOC-6.
 """
@@ -265,7 +265,7 @@ def test_not_received_when_the_certificate_is_revoked(draft_with_files, applican
 
 @flow
 def test_isolation_another_applicant_gets_404(draft_with_files, applicant, stranger, client_for):
-    """# API.md conventions: not the caller's to see is 404, for every object of the flow."""
+    """# docs/conventions.md: not the caller's to see is 404, for every object of the flow."""
     client, filing_id = draft_with_files()
     attachment_id = Attachment.objects.filter(filing_id=filing_id).first().pk
     notice = Notification.objects.create(user=applicant, kind="test", text="A's notice")
@@ -312,7 +312,7 @@ def test_court_staff_see_but_cannot_change_a_filing(court, applicant, clerk, cli
 
 @pytest.mark.django_db
 def test_idempotency_key_replay_and_reuse(court, applicant, client_for):
-    """# API.md conventions: same key + same body replays; another body gives 422."""
+    """# docs/conventions.md: same key + same body replays; another body gives 422."""
     client = client_for(applicant)
     body = filing_body(court)
     first = client.post("/api/v1/filings/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -530,7 +530,7 @@ def test_attorney_files_and_signs_under_an_active_power(
     assert mine["results"][0]["status"] == "received"
     assert Notification.objects.filter(user=principal, kind="filing_received").exists()
 
-    # Submit checks the power again (API.md): revoked after the draft was made.
+    # Submit checks the power again (docs/api.md): revoked after the draft was made.
     second_client, second_id = draft_with_files(
         user=attorney, principal=principal.login, power=power.pk
     )

@@ -3,7 +3,7 @@
 The author and the principal see and change their draft. Every court role (clerk, judge,
 secretary, chairman, archivist) gets 404 for it on every route that shows a filing: the API's
 detail, list, attachments, signing payload and talon, the cabinet pages, the duty page and the
-admin. Once sent, the court's staff see it again (API.md "Filings").
+admin. Once sent, the court's staff see it again (docs/api.md).
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def test_admin_screens_leave_out_drafts(draft, court, make_user):
 def test_clerk_registering_a_draft_learns_nothing_more_than_not_received(
     draft, court, make_user, client_for
 ):
-    """API.md: registering a filing of the clerk's court that is not received is 409
+    """docs/api.md: registering a filing of the clerk's court that is not received is 409
     `not_received`; a judge of the court, who may not see the draft, gets 404."""
     filing, _attachment = draft
     clerk = client_for(make_user("clerk", court))

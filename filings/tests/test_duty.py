@@ -583,7 +583,7 @@ def test_deferral_web_form_refuses_large_business(make_person, make_filing):  # 
     assert not filing.attachments.exists()
 
 
-def test_schema_lists_duty_and_power_endpoints(api_client):  # API.md: /api/schema/
+def test_schema_lists_duty_and_power_endpoints(api_client):  # docs/api.md: /api/schema/
     response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = json.loads(response.content)["paths"]

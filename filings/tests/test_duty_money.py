@@ -199,7 +199,7 @@ def test_equal_amount_in_another_notation_counts(filing, applicant, api_client):
 
 
 def test_part_payments_add_up_and_paid_is_in_the_filing(filing, applicant, client_for, api_client):
-    """Issue 9 / API.md: `duty` is `{"amount", "paid", "status"}`; `amount` of a payment
+    """Issue 9 / docs/api.md: `duty` is `{"amount", "paid", "status"}`; `amount` of a payment
     defaults to what is still due; a smaller one is a part payment."""
     assert duty_of(client_for, applicant, filing) == {
         "amount": "10000.00",

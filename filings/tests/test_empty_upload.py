@@ -1,7 +1,8 @@
 """issue 10: an empty file is an upload with a problem, not bad input.
 
-API.md: an upload answers 201 with the attachment and its problems in `errors`; the code `empty`
-exists for this (R-DOC-2). The serializer used to refuse it with 400 before it was stored.
+An upload answers 201 with the attachment and its problems in `errors` (docs/conventions.md
+"Attachments"); the code `empty` exists for this (R-DOC-2). The serializer used to refuse it
+with 400 before it was stored.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The documents' issue texts (sotkabinet.documents MESSAGES) leave the API in the request's
-language (Accept-Language); the codes stay the API contract (API.md "Attachment object")."""
+language (Accept-Language); the codes stay the API contract (docs/conventions.md "Attachments")."""
 
 from __future__ import annotations
 

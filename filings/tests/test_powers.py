@@ -259,7 +259,7 @@ def test_create_validates_input(principal, client_for):  # SPEC R-FIL-10
     assert PowerOfAttorney.objects.count() == 0
 
 
-def test_create_is_idempotent(principal, attorney, client_for):  # API.md Idempotency-Key
+def test_create_is_idempotent(principal, attorney, client_for):  # docs/conventions.md "Idempotency"
     client = client_for(principal)
     body = {
         "attorneys": [attorney.login],

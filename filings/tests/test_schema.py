@@ -1,4 +1,4 @@
-"""The OpenAPI schema of the filing endpoints (API.md: served at /api/schema/, validated)."""
+"""The OpenAPI schema of the filing endpoints (docs/api.md: served at /api/schema/, validated)."""
 
 from __future__ import annotations
 

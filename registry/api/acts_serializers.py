@@ -1,5 +1,5 @@
-"""Input and output shapes of the case card and judicial-act endpoints (API.md "Cases and judicial
-acts"). Output serializers only read; every rule lives in registry/acts.py."""
+"""Input and output shapes of the case card and judicial-act endpoints (docs/api.md).
+Output serializers only read; every rule lives in registry/acts.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MAX_CMS_CHARS = 2_000_000  # a CMS over a small payload is a few KiB; this bound
 
 
 def person(user) -> dict[str, str] | None:
-    """API.md person object, or None."""
+    """The person object, or None."""
     return user.as_person() if user is not None else None
 
 
@@ -40,7 +40,7 @@ class ApiDateField(serializers.DateField):
 
 
 class ActSerializer(serializers.ModelSerializer):
-    """API.md act object, plus the file's name, size and format, and the case number."""
+    """The act object, plus the file's name, size and format, and the case number."""
 
     signer = serializers.SerializerMethodField()
     legal_force_signer = serializers.SerializerMethodField()
@@ -185,7 +185,7 @@ def writ_summary(writ) -> dict[str, Any]:
 def case_card(
     case: Case, *, acts, filings, writs, events, context: dict | None = None
 ) -> dict[str, Any]:
-    """API.md `{"id", "number", "court", "judge", "filings", "acts", "writs", "history",
+    """`{"id", "number", "court", "judge", "filings", "acts", "writs", "history",
     "legal_force_date", "closed", "closed_reason"}` plus the court's code and name and the
     secretary."""
     return {

@@ -1,4 +1,4 @@
-"""Routes of the case card and judicial acts (API.md "Cases and judicial acts").
+"""Routes of the case card and judicial acts (docs/api.md).
 
 Included by registry/api/urls.py under /api/v1/.
 """

@@ -1,4 +1,4 @@
-"""REST endpoints of the case card and judicial acts (API.md "Cases and judicial acts").
+"""REST endpoints of the case card and judicial acts (docs/api.md).
 
 Views parse input, look the object up through the selectors (404 for what the caller may not
 see), call a service in registry/acts.py and render. Signing payloads are returned as the exact
@@ -56,7 +56,7 @@ COPY_LANGUAGES = ("kk", "ru", "en")
 
 
 def payload_response(payload: bytes) -> HttpResponse:
-    """The exact canonical bytes to sign (API.md "Signing")."""
+    """The exact canonical bytes to sign (docs/conventions.md "Signing")."""
     return HttpResponse(payload, content_type=PAYLOAD_CONTENT_TYPE)
 
 

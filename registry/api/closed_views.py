@@ -2,7 +2,7 @@
 
 Body `{"closed": bool, "reason"}`. 200 with the case card, which carries `"closed"` and
 `"closed_reason"`. A missing or empty reason is 400 `reason_required`; a caller who may not see
-the case gets 404, one who sees it but is not its judge 403 (API.md conventions).
+the case gets 404, one who sees it but is not its judge 403 (docs/conventions.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Input and output shapes of the registration desk API (API.md "Registry").
+"""Input and output shapes of the registration desk API (docs/api.md).
 
 The filing object is the filings app's own serializer: the clerk sees the same document the
 applicant does, plus the desk's flags.

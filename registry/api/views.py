@@ -1,4 +1,4 @@
-"""REST endpoints of the registration desk (API.md "Registry"): one view per operation.
+"""REST endpoints of the registration desk (docs/api.md): one view per operation.
 
 Views parse input, find the filing and call `registry.services`, which decide access (404 for a
 filing the caller may not see, 403 for court staff who are not its clerks) and state (409).

@@ -92,7 +92,7 @@ def test_too_large_act_file_is_413(client_for, case, judge, settings):
 
 
 def test_act_date_may_be_past_never_future(client_for, case, judge):
-    """API.md: `date` defaults to today, may lie in the past, never in the future."""
+    """docs/api.md: `date` defaults to today, may lie in the past, never in the future."""
     client = client_for(judge)
     today = court_today(case.court)
     past = post_act(client, case.pk, pdf_bytes(), date=(today - timedelta(days=30)).isoformat())
@@ -166,7 +166,7 @@ def test_party_cannot_see_or_patch_a_draft(client_for, case, judge, party, tmp_p
 
 
 def test_signing_payload_is_canonical_and_binds_the_file(client_for, case, judge, clerk, tmp_path):
-    """API.md "Signing": act id, case number, court, kind and the file's SHA-256."""
+    """docs/conventions.md "Signing": act id, case number, court, kind and the file's SHA-256."""
     act = upload_act(case, judge, tmp_path)
     response = client_for(judge).get(f"/api/v1/acts/{act.pk}/signing-payload/")
     assert response.status_code == 200

@@ -1,5 +1,5 @@
-"""The case card, GET /api/v1/cases/{id}/ (API.md; SPEC R-FIL-8 "My cases" shows the progress of
-each case and its judicial acts, R-ACT-4 parties see published acts only)."""
+"""The case card, GET /api/v1/cases/{id}/ (docs/api.md; SPEC R-FIL-8 "My cases" shows the
+progress of each case and its judicial acts, R-ACT-4 parties see published acts only)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_outsiders_get_404(client_for, make_user, other_court, case, stranger):
 
 
 def test_attorney_under_an_active_power_sees_the_case(client_for, make_user, case, party):
-    """API.md: "parties, their attorneys" — an attorney of a participant, while the power is
+    """docs/api.md: "parties, their attorneys" — an attorney of a participant, while the power is
     active and in its period."""
     attorney = make_user("representative")
     today = timezone.localdate()

@@ -88,7 +88,7 @@ def test_verify_codes_differ_between_acts(ecp, case, judge, tmp_path):
 def test_legal_force_date_never_in_the_future_nor_before_the_act(
     client_for, ecp, signed_act, judge
 ):
-    """API.md: the date may lie in the past, not before the act's date, never in the future."""
+    """docs/api.md: the date may lie in the past, not before the act's date, never in the future."""
     client = client_for(judge)
     today = court_today(signed_act.case.court)
     for on in (today + timedelta(days=1), signed_act.date - timedelta(days=1)):

@@ -1,4 +1,4 @@
-"""REST API of the registration desk (API.md "Registry"; SPEC R-REG-3, 5, 6)."""
+"""REST API of the registration desk (docs/api.md; SPEC R-REG-3, 5, 6)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def error_code(response) -> str:
 
 def test_register_returns_the_case_and_a_second_decision_conflicts(
     client_for, clerk, judge, make_filing, court
-):  # API.md Registry, SPEC R-REG-6
+):  # docs/api.md, SPEC R-REG-6
     filing = make_filing()
     client = client_for(clerk)
     response = client.post(register_url(filing), {}, format="json")
@@ -82,7 +82,7 @@ def test_isolation_between_courts_and_roles(
     client_for, clerk, other_clerk, judge, make_filing, make_user, court
 ):
     """A clerk of another court gets 404; court staff and the applicant get 403; a stranger
-    gets 404; without a token 401. Nothing changes. (API.md conventions, issue 2 isolation)"""
+    gets 404; without a token 401. Nothing changes. (docs/conventions.md, issue 2 isolation)"""
     filing = make_filing()
     stranger = make_user("applicant")
     for user, expected in [
@@ -108,7 +108,7 @@ def test_isolation_between_courts_and_roles(
 
 
 def test_register_is_idempotent_with_a_key(client_for, clerk, judge, make_filing):
-    """API.md: a replayed Idempotency-Key returns the first response and creates nothing."""
+    """docs/api.md: a replayed Idempotency-Key returns the first response and creates nothing."""
     filing = make_filing()
     client = client_for(clerk)
     first = client.post(register_url(filing), {}, format="json", HTTP_IDEMPOTENCY_KEY="reg-1")

@@ -78,7 +78,7 @@ def test_a_reason_is_required(court, judge, party, client_for, body):
 def test_only_the_cases_judge_may_close_it(
     court, other_court, judge, party, clerk, stranger, make_user, client_for
 ):
-    """Issue 9: those who see the case get 403, everyone else 404 (API.md conventions)."""
+    """Issue 9: those who see the case get 403, everyone else 404 (docs/conventions.md)."""
     case = make_case(court, judge, party)
     body = {"closed": True, "reason": "Жеке өмір"}
     for user in (party, clerk, make_user("judge", court), make_user("chairman", court)):
@@ -149,8 +149,8 @@ def test_verify_of_a_case_closed_by_the_judge_shows_no_content(
 
 @pytest.mark.django_db
 def test_public_verify_never_shows_a_signers_iin(ecp, court, judge, party, tmp_path):
-    """Issue 9 / API.md `/verify/`: the public signer object leaves out `iin`, in JSON and HTML;
-    the name, certificate and times stay."""
+    """Issue 9 / docs/api.md, `/verify/`: the public signer object leaves out `iin`, in JSON
+    and HTML; the name, certificate and times stay."""
     case = make_case(court, judge, party)
     act = mark_legal_force(sign_act(upload_act(case, judge, tmp_path), judge, ecp), judge, ecp)
     public = Client()

@@ -1,4 +1,4 @@
-"""`create_user` and `seed_demo` (API.md "Operations"): exact flags, idempotent."""
+"""`create_user` and `seed_demo` (README "Operations"): exact flags, idempotent."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def test_card_of_a_fully_paid_duty_shows_nothing_due(clerk, make_filing):
 
 
 def test_queue_items_carry_the_paid_sum(clerk, make_filing, client_for):
-    """Issue 9 / API.md: the queue's filings have `duty: {"amount", "paid", "status"}`."""
+    """Issue 9 / docs/api.md: the queue's filings have `duty: {"amount", "paid", "status"}`."""
     filing = make_filing(duty_amount="37500.00", duty_status="missing")
     pay(filing, "12500.00")
     response = client_for(clerk).get("/api/v1/registry/queue/")

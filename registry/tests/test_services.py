@@ -83,7 +83,7 @@ def test_attorney_filing_makes_both_participants_and_notifies_both(
     assert Notification.objects.filter(kind="filing_registered").count() == 2
 
 
-def test_second_decision_is_already_decided(clerk, judge, make_filing):  # API.md Registry
+def test_second_decision_is_already_decided(clerk, judge, make_filing):  # docs/api.md
     filing = make_filing()
     services.filing_register(acting_user=clerk, filing=filing)
     for attempt in (
@@ -135,7 +135,7 @@ def test_clerk_of_another_court_gets_not_found(other_clerk, judge, make_filing):
 
 def test_court_staff_and_the_applicant_who_are_not_clerks_get_forbidden(
     judge, make_filing, make_user, court
-):  # API.md conventions: 403 for an object the caller may know exists
+):  # docs/conventions.md: 403 for an object the caller may know exists
     filing = make_filing()
     chairman = make_user("chairman", court)
     for user in (judge, chairman, filing.author):

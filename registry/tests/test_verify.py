@@ -1,5 +1,5 @@
-"""The public verification page /verify/<code>/ (SPEC R-ECP-6, R-ACT-5; API.md "Cases and judicial
-acts"; closed proceedings never show content)."""
+"""The public verification page /verify/<code>/ (SPEC R-ECP-6, R-ACT-5; docs/api.md; closed
+proceedings never show content)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_valid_act_verifies_for_anyone(client, marked_act, judge):
     assert body["valid"] is True and body["reason"] is None
     assert body["legal_force_date"] == marked_act.legal_force_date.isoformat()
     # the judge's signature of the act and the judge's legal-force mark; the public signer
-    # object leaves out the ИИН (issue 9, API.md `/verify/`)
+    # object leaves out the ИИН (issue 9, docs/api.md: `/verify/`)
     assert [signer["full_name"] for signer in body["signers"]] == [judge.full_name] * 2
     assert not any("iin" in signer for signer in body["signers"])
     assert {"certificate_serial", "issuer", "signing_time", "key_usage"} <= set(body["signers"][0])

@@ -3,7 +3,7 @@
 Role checks live here. Object-level rules for app models (a filing, a case, a writ) are
 registered by each app's `policies.py` through `register_policy`, so every view and endpoint
 asks the same question, `can(user, action, obj)`, and the kernel never imports the apps.
-A view that gets False for an object the caller may not know exists answers 404 (API.md).
+A view that gets False for an object the caller may not know exists answers 404 (docs/api.md).
 """
 
 from __future__ import annotations

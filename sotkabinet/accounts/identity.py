@@ -1,4 +1,4 @@
-"""ИИН / БИН: 12 digits with the official control digit (R-FIL-1, API.md "Accounts").
+"""ИИН / БИН: 12 digits with the official control digit (R-FIL-1, docs/api.md).
 
 The control digit (12th) is the weighted sum of the first 11 digits with weights 1..11, mod 11.
 When that gives 10, the weights 3..11, 1, 2 are used; a second 10 means the number is invalid.

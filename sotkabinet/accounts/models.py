@@ -130,7 +130,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.language or settings.LANGUAGE_CODE
 
     def as_person(self) -> dict:
-        """API.md person object."""
+        """The person object."""
         return {"login": self.login, "full_name": self.full_name}
 
 

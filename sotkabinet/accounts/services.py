@@ -28,7 +28,7 @@ def account_register(
     session_key: str | None = None,
 ) -> User:
     """Register an applicant with ИИН/БИН and a password, proven by the holder's key (R-FIL-1,
-    issue 9 "Identity"; API.md "Accounts and sign-in").
+    issue 9 "Identity"; docs/api.md).
 
     `nonce` is a challenge (`signin.challenge_issue`) and `cms` an attached CMS over its UTF-8
     bytes by a key (AUTH or SIGN) whose identity is `login`: the ИИН of an individual's key, the
@@ -50,7 +50,7 @@ def account_register(
         raise DomainError("weak_password", details={"password": list(error.messages)}) from None
     if not nonce or not cms:
         raise DomainError("ecp_required")
-    # The web sign-up signs its own challenge; API clients sign the API's (API.md).
+    # The web sign-up signs its own challenge; API clients sign the API's (docs/api.md).
     purpose = signin.PURPOSE_AUTH if session_key is None else signin.PURPOSE_REGISTER
     signin.consume_challenge(nonce, purposes=(purpose,), session_key=session_key, status=400)
     signer = signin.nonce_signer(nonce, cms, status=400)
@@ -69,7 +69,7 @@ def account_register(
     details = {"kind": kind, "method": "ecp", "certificate_serial": signer.certificate_serial}
     if kind == User.Kind.LEGAL_ENTITY:
         details["acting_iin"] = signer.iin  # who acted for the organisation
-    # Not one transaction with the challenge: a spent challenge stays spent (API.md).
+    # Not one transaction with the challenge: a spent challenge stays spent (docs/api.md).
     try:
         with transaction.atomic():
             user = User.objects.create_user(

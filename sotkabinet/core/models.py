@@ -56,7 +56,7 @@ class Notification(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a creating POST with an Idempotency-Key (API.md conventions)."""
+    """The first response to a creating POST with an Idempotency-Key (docs/conventions.md)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)

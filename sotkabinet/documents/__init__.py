@@ -6,7 +6,7 @@
   bounds a PDF's check. No Django inside.
 - ``issues``: the API error codes, ``Issue``, ``ValidationResult`` and ``MESSAGES`` (kk/ru/en).
 - ``formats/``: one checker per container (PDF, OOXML zip, OLE2, JPEG), each with its threat model.
-- ``filenames``: ``sanitize_filename`` / ``filename_issue`` (API.md: ``name_invalid``).
+- ``filenames``: ``sanitize_filename`` / ``filename_issue`` (``name_invalid``).
 - ``upload``: ``LimitedHashingUploadHandler``, ``install_upload_handler``, ``store_blob``,
   ``open_blob``.
 - ``pdf`` / ``qr``: printable copies (talon, act copies, archive paper copy).

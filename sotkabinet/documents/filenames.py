@@ -64,7 +64,8 @@ def _truncate(name: str) -> str:
 
 
 def sanitize_filename(name: str) -> str:
-    """A display-safe version of an uploaded file's name (API.md: Attachment ``filename``).
+    """A display-safe version of an uploaded file's name (the attachment's ``filename``,
+    docs/conventions.md "Attachments").
 
     Keeps only the last path component (``/`` and ``\\`` both count), drops control and
     invisible characters, replaces ``<>:"|?*`` with ``_``, strips leading dots and trailing

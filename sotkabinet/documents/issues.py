@@ -1,6 +1,6 @@
 """Attachment issue codes and their texts in Kazakh, Russian and English (pure, no Django).
 
-The codes are part of the API contract (API.md, "Attachment object"); never rename them.
+The codes are part of the API contract (docs/conventions.md, "Attachments"); never rename them.
 ``scan_quality`` is a warning only (SPEC R-DOC-5), never a ground to refuse a file.
 """
 
@@ -18,7 +18,7 @@ NAME_INVALID: Final = "name_invalid"
 TOO_LARGE: Final = "too_large"
 SCAN_QUALITY: Final = "scan_quality"
 
-#: Every detected_format value of the Attachment object (API.md).
+#: Every detected_format value of the attachment object (docs/conventions.md "Attachments").
 DETECTED_FORMATS: Final = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "jpeg", "unknown"})
 #: R-DOC-1: what every proceeding accepts. Criminal proceedings add "jpeg".
 DEFAULT_ALLOWED_FORMATS: Final = frozenset({"pdf", "doc", "docx", "xls", "xlsx"})
@@ -187,7 +187,7 @@ class ValidationResult:
         return [issue.code for issue in self.warnings]
 
     def error_dicts(self) -> list[dict[str, str]]:
-        """The API.md attachment ``errors`` list: ``[{"code", "message"}]``."""
+        """The attachment's ``errors`` list: ``[{"code", "message"}]``."""
         return [issue.as_dict() for issue in self.errors]
 
     def warning_dicts(self) -> list[dict[str, str]]:

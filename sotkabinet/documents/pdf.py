@@ -5,7 +5,7 @@ autoescaping keeps it text, never markup. WeasyPrint would otherwise fetch any U
 names (``file:///etc/passwd``, internal HTTP services): its fetcher here allows ``data:`` URLs only,
 so images must be inlined (``qr.qr_png_data_uri``, ``qr.qr_svg``) and nothing leaves the process.
 
-Cost: about 100–300 ms a page (ECOSYSTEM.md; much less with libharfbuzz-subset). Do not render on
+Cost: about 100–300 ms a page (much less with libharfbuzz-subset). Do not render on
 the request path of a submit: render in a Celery task or lazily on first download, and cache.
 Rendering is deterministic enough to re-run safely; it has no side effects.
 """

@@ -1,7 +1,7 @@
 """Streaming uploads with a hard size limit, hashing on the way, content-addressed storage.
 
-SPEC R-DOC-3 (20 MiB per file, 10 MiB in criminal proceedings); API.md: over the limit the answer
-is 413 ``too_large`` (an answer, never a dropped connection) and nothing is stored.
+SPEC R-DOC-3 (20 MiB per file, 10 MiB in criminal proceedings); over the limit the answer is
+413 ``too_large`` (an answer, never a dropped connection) and nothing is stored.
 
 Threat model: the request body is attacker-controlled and may be huge or never end. The body is
 read from the network once, in 64 KiB chunks, straight into a temporary file in

@@ -14,7 +14,7 @@ Usage::
 
     result = validate_file(path, allowed_formats=DEFAULT_ALLOWED_FORMATS, max_size=20 * 2**20)
     if not result.ok:
-        [issue.as_dict() for issue in result.errors]   # API.md attachment "errors"
+        [issue.as_dict() for issue in result.errors]   # the attachment's "errors"
 
 Validation reads the file several times from disk; run it in a worker, not on the request path
 (a 20 MiB PDF with many objects can take seconds; ``pdf_budget`` caps it). It is side-effect
@@ -89,7 +89,7 @@ PDF_MAGIC: Final = b"%PDF-"
 ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 JPEG_MAGIC: Final = b"\xff\xd8\xff"
-DEFAULT_MAX_SIZE: Final = 20 * 1024 * 1024  # SPEC R-DOC-3 (API.md: 20,971,520 bytes)
+DEFAULT_MAX_SIZE: Final = 20 * 1024 * 1024  # SPEC R-DOC-3 (20,971,520 bytes)
 CHUNK: Final = 64 * 1024
 
 

@@ -2,7 +2,7 @@
 
 A pure library (no Django): CMS parsing, chain building to configured anchors, CRL revocation,
 the Kazakh certificate profile, RSA/ECDSA and GOST 34.10-2015. ``sotkabinet.ecp.pki`` builds
-NCA-shaped test and demo PKIs. See SPEC R-ECP-1..4 and API.md "Conventions".
+NCA-shaped test and demo PKIs. See SPEC R-ECP-1..4 and docs/conventions.md "Signature verdicts".
 """
 
 from sotkabinet.ecp.cms import CmsInspection, inspect_cms

@@ -7,7 +7,7 @@ every part that verification needs is decoded here, once, so a malformed structu
 each costs signature verifications (GOST ones at about 0.1 s each). ``inspect_cms`` and
 ``CmsInspection.covers`` trust nothing they read: they tell *who claims* to have signed and
 *whether the claimed digests match*, which is enough for the fast synchronous refusal of a
-tampered filing (API.md "Submit"), never for acceptance — that needs ``verify_cms``.
+tampered filing (docs/conventions.md "Filings"), never for acceptance — that needs ``verify_cms``.
 """
 
 from __future__ import annotations

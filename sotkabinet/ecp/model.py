@@ -1,6 +1,7 @@
 """The value objects of the ЭЦҚ library: reasons, policies, signer details and verdicts.
 
-Shapes follow API.md "Conventions" (the signature verdict object and its reason codes).
+Shapes follow docs/conventions.md "Signature verdicts" (the verdict object and its reason
+codes).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ORGANIZATION_SIGNING_ROLES = frozenset({EKU_FIRST_HEAD, EKU_MAY_SIGN})
 
 
 class Reason(enum.StrEnum):
-    """Why a signature is not valid (API.md reason codes)."""
+    """Why a signature is not valid (the reason codes of docs/conventions.md)."""
 
     TAMPERED = "tampered"
     UNTRUSTED = "untrusted"
@@ -100,7 +101,7 @@ class SignerDetails:
         return self.iin
 
     def to_dict(self) -> dict[str, Any]:
-        """The API.md signer object."""
+        """The signer object."""
         return {
             "iin": self.iin,
             "bin": self.bin,
@@ -136,7 +137,7 @@ class Verdict:
     policy: str = Policy.HARD.value
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the API.md verdict object."""
+        """Exactly the verdict object of docs/conventions.md."""
         return {
             "valid": self.valid,
             "reason": self.reason,

@@ -15,9 +15,10 @@ try to make us burn CPU. So:
   portal signs small canonical manifests, and verification runs in a worker;
 * CRL and OCSP URLs are fetched only for certificates already on a verified path (the CA chose
   them), and only through the caller's ``fetch_crl`` / ``fetch_ocsp``;
-* the verdict names one reason from API.md, checked in this order per signer: malformed,
-  unsupported_algorithm, tampered, untrusted, expired / not_yet_valid, key_usage, revoked,
-  revocation_unknown; and finally signer_mismatch for ``required_identity``.
+* the verdict names one reason (docs/conventions.md "Signature verdicts"), checked in this
+  order per signer: malformed, unsupported_algorithm, tampered, untrusted, expired /
+  not_yet_valid, key_usage, revoked, revocation_unknown; and finally signer_mismatch for
+  ``required_identity``.
 
 Key purpose (R-ECP-1, R-ECP-4): ``purpose="sign"`` needs nonRepudiation (contentCommitment).
 ``purpose="auth"`` (ЭЦҚ sign-in) accepts an AUTH key (digitalSignature + keyEncipherment) or a SIGN

@@ -174,7 +174,7 @@ else:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(MEDIA_ROOT)},
         },
-        # Archived items live under DATA_DIR/archive/, named by their sha256 (API.md "Operations").
+        # Archived items live under DATA_DIR/archive/, named by their sha256 (README "Operations").
         "archive": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(DATA_DIR / "archive")},
@@ -354,7 +354,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Сот кабинеті API",
-    "DESCRIPTION": "REST API of the court e-filing portal (API.md v1).",
+    "DESCRIPTION": "REST API of the court e-filing portal (docs/api.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -16,7 +16,7 @@ class TrustedCertificate(models.Model):
     """A CA certificate the verifier trusts: an anchor, or an intermediate that chains to one.
 
     NCA's test CAs are not self-signed, so `is_anchor` is the operator's decision, not a property
-    of the certificate (API.md "Operations", `ecp_trust import --anchor`).
+    of the certificate (README "Operations", `ecp_trust import --anchor`).
     """
 
     der = models.BinaryField(help_text="The certificate, DER.")

@@ -9,7 +9,7 @@ answer: the trust store is rebuilt whenever the tables change (a version number 
 cache), and a verdict is cached by (CMS + data hash, validation time, trust version, purpose,
 policy, required identity).
 
-Public API (docs/TEAM.md "Contracts"): `canonical_payload`, `verify_signature`,
+Public API (CONTRIBUTING.md "Conventions and contracts"): `canonical_payload`, `verify_signature`,
 `require_valid_signature`, `demo_sign`, plus `current_trust_store`, `trust_import`,
 `trust_remove`, `crl_import`.
 """
@@ -69,7 +69,7 @@ VERDICT_TTL_SECONDS = 24 * 3600
 VERDICT_NOW_TTL_SECONDS = 60
 
 
-# Canonical payload (API.md "Conventions: Signing") --------------------------------------------
+# Canonical payload (docs/conventions.md "Signing") --------------------------------------------
 def canonical_payload(obj: Any) -> bytes:
     """The exact bytes a client signs: UTF-8 JSON, sorted keys, no whitespace, raw UTF-8.
 
@@ -203,7 +203,8 @@ def trust_import(data: bytes, *, anchor: bool | None = None) -> list[TrustedCert
     """Add every certificate in `data` (DER, PEM or a PEM bundle) to the trust store.
 
     `anchor=None`: a self-signed certificate becomes an anchor, any other an intermediate;
-    True/False forces it (NCA test CAs are not self-signed; API.md `ecp_trust import --anchor`).
+    True/False forces it (NCA test CAs are not self-signed; `ecp_trust import --anchor`,
+    README "Operations").
     A second run changes nothing (or only the anchor flag). Raises DomainError("invalid").
     """
     try:

@@ -1,4 +1,4 @@
-"""Sign-in and registration with ЭЦҚ (SPEC R-FIL-1; API.md "Accounts and sign-in").
+"""Sign-in and registration with ЭЦҚ (SPEC R-FIL-1; docs/api.md).
 
 Threat model: the challenge endpoint is public and the signed answer is attacker-controlled. A
 nonce carries 256 random bits, lives settings.ECP_NONCE_TTL_SECONDS, and is consumed by one
@@ -17,9 +17,9 @@ web sign-up). A web page asks for its challenge through the browser session
 (`/ecp-login/challenge/`), and the challenge stores the SHA-256 of that session's key: the web
 sign-in and sign-up accept only a challenge of their own purpose asked for by the same session,
 so a nonce obtained elsewhere (through the API, or by another browser) and signed by a victim
-cannot be relayed into a session. API clients keep the two calls of API.md; their challenges
+cannot be relayed into a session. API clients keep the two calls of docs/api.md; their challenges
 have no session and are refused on the web, and a session's challenge is refused by the API.
-Registration through the API takes the API's challenge (purpose `auth`), as API.md says.
+Registration through the API takes the API's challenge (purpose `auth`), as docs/api.md says.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def nonce_signer(nonce: str, cms: str | bytes, *, status: int = 401) -> SignerDe
     except CmsMalformed:
         raise _invalid("malformed", status) from None
     if inspection.content is None:
-        raise _invalid("malformed", status)  # the nonce must be inside the CMS (API.md)
+        raise _invalid("malformed", status)  # the nonce must be inside the CMS (docs/api.md)
     if not hmac.compare_digest(inspection.content, nonce.encode()):
         raise _invalid("tampered", status)
     verdict = verify_signature(cms, purpose="auth")

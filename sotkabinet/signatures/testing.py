@@ -129,7 +129,7 @@ class TestPki:
 
 @dataclass
 class Ecp:
-    """The `ecp` fixture (docs/TEAM.md "Contracts"). All CMS come back as base64 text."""
+    """The `ecp` fixture (CONTRIBUTING.md "The ecp test fixture"). All CMS come back as base64."""
 
     pki: TestPki
     revoked: list[tuple[pki.Person, datetime]] = field(default_factory=list)
@@ -175,7 +175,7 @@ class Ecp:
         **person_kwargs,
     ) -> str:
         """An attached CMS over a challenge's UTF-8 bytes, as NCALayer makes for sign-in and
-        registration (API.md "Accounts and sign-in"), by an AUTH key unless purpose="sign".
+        registration (docs/api.md), by an AUTH key unless purpose="sign".
 
         `user` may be a login with no account yet: `kind` and `full_name` then shape the
         certificate (a legal entity's BIN key, the right to sign unless `role=`/head=True)."""

@@ -1,4 +1,4 @@
-"""`manage.py integrity_audit [--archive <id>]` (API.md "Operations", SPEC R-ARC-2).
+"""`manage.py integrity_audit [--archive <id>]` (README "Operations", SPEC R-ARC-2).
 
 Runs the archive's integrity audit now and prints its report as JSON on stdout. Exit code:
 0 if every audited archive is intact, 1 on any break, 2 for a usage error (unknown archive).

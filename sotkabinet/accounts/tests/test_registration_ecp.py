@@ -1,5 +1,5 @@
 """Issue 9 "Identity": nobody may claim someone else's ИИН/БИН. Registration needs the holder's
-key over a challenge (API.md "Accounts and sign-in", revised; SPEC R-FIL-1), through the API
+key over a challenge (docs/api.md; SPEC R-FIL-1), through the API
 and through the web sign-up page (NCALayer or the DEMO key).
 """
 

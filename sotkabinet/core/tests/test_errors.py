@@ -1,4 +1,4 @@
-"""Bad input gets a stable code, never a 500 (API.md conventions)."""
+"""Bad input gets a stable code, never a 500 (docs/conventions.md)."""
 
 import pytest
 

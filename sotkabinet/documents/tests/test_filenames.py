@@ -1,4 +1,5 @@
-"""sanitize_filename and filename_issue (API.md Attachment "filename", name_invalid; R-DOC-2)."""
+"""sanitize_filename and filename_issue (the attachment's "filename" and name_invalid,
+docs/conventions.md "Attachments"; R-DOC-2)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_sanitize_filename_keeps_decomposed_kazakh_letters_composed():
 
 
 @pytest.mark.parametrize("raw", ["", "..", "../..", "/", "\\\\", " . . ", "\x00\x01", "dir/"])
-def test_unusable_names_fall_back_and_report_name_invalid(raw):  # API.md name_invalid
+def test_unusable_names_fall_back_and_report_name_invalid(raw):  # name_invalid
     assert sanitize_filename(raw) == FALLBACK_NAME
     issue = filename_issue(raw)
     assert issue is not None

@@ -187,7 +187,7 @@ def test_unreadable_embedded_ole_object_that_is_no_office_document_is_ignored(tm
     assert result.ok, result.errors
 
 
-def test_embedded_plain_zip_is_still_a_nested_archive(tmp_path):  # API.md corrupt
+def test_embedded_plain_zip_is_still_a_nested_archive(tmp_path):  # code corrupt
     data = samples.docx_with_chart(1, workbook=samples.plain_zip())
     result = check(tmp_path, data, "report.docx")
     assert result.error_codes == ["corrupt"]

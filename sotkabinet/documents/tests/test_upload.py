@@ -1,6 +1,6 @@
 """Streaming upload handler with a hard limit, and content-addressed blobs (SPEC R-DOC-3).
 
-API.md: over the limit the answer is 413 ``too_large`` (an answer, never a dropped connection),
+docs/api.md: over the limit the answer is 413 ``too_large`` (an answer, never a dropped connection),
 and nothing is stored. The probe views below live in this module (``pytest.mark.urls``).
 """
 
@@ -162,7 +162,7 @@ def test_file_at_the_limit_is_received_and_hashed(client):  # SPEC R-DOC-3
 
 
 def test_one_byte_over_the_limit_is_413_and_nothing_is_kept(client, temp_file_count):
-    # SPEC R-DOC-3; API.md 413 too_large
+    # SPEC R-DOC-3; 413 too_large
     response = _post(client, "/probe/?limit=1000", os.urandom(1001))
     assert response.status_code == 413
     body = response.json()
@@ -191,7 +191,7 @@ def test_default_limit_comes_from_settings(client, settings):  # SPEC R-DOC-3
 
 @pytest.mark.slow
 def test_real_stream_of_twenty_mebibytes_plus_one_byte(client, settings, temp_file_count):
-    """GIVEN the real limit of 20 MiB (API.md: 20,971,520 bytes)
+    """GIVEN the real limit of 20 MiB (20,971,520 bytes)
     WHEN a file of 20 MiB + 1 byte streams in
     THEN the answer is 413 too_large and no temporary file is left."""  # SPEC R-DOC-3
     assert settings.ATTACHMENT_MAX_BYTES == 20 * MiB == 20_971_520
@@ -202,7 +202,7 @@ def test_real_stream_of_twenty_mebibytes_plus_one_byte(client, settings, temp_fi
     assert _temp_files() == []
 
 
-def test_drf_view_answers_413_envelope(client):  # API.md 413 too_large
+def test_drf_view_answers_413_envelope(client):  # 413 too_large
     response = _post(client, "/drf-probe/?limit=1000", os.urandom(1001))
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
@@ -323,7 +323,7 @@ def test_blob_name_needs_a_sha256():
 @pytest.mark.django_db(transaction=True)
 def test_over_limit_upload_gets_an_answer_over_a_real_socket(live_server, settings):
     """GIVEN a running server WHEN 20 MiB + 1 byte stream in over TCP, in 64 KiB writes
-    THEN the client reads a 413 answer (API.md: never a dropped connection)."""  # SPEC R-DOC-3
+    THEN the client reads a 413 answer (docs/api.md: never a dropped connection)."""  # SPEC R-DOC-3
     boundary = "sotkabinet-boundary"
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'

@@ -1,4 +1,5 @@
-"""The attachment validation matrix (SPEC R-DOC-1, R-DOC-3, R-DOC-4, R-DOC-5; API.md codes).
+"""The attachment validation matrix (SPEC R-DOC-1, R-DOC-3, R-DOC-4, R-DOC-5; the codes of
+docs/conventions.md "Attachments").
 
 Every file here is a real file built by ``sotkabinet.documents.samples``; each is accepted or
 refused for the reason the test names. Pure: no database, no settings.
@@ -105,7 +106,7 @@ def test_exe_renamed_pdf_detail_names_the_real_type(tmp_path):
     assert "msdownload" in result.errors[0].detail
 
 
-def test_empty_file(tmp_path):  # API.md empty
+def test_empty_file(tmp_path):  # docs/conventions.md "Attachments": empty
     result = check(tmp_path, b"")
     assert result.error_codes == ["empty"]
 
@@ -237,7 +238,7 @@ def test_encrypted_ooxml_is_refused(tmp_path):  # SPEC R-DOC-4
     assert result.error_codes == ["encrypted"]
 
 
-def test_nested_archive_is_refused(tmp_path):  # API.md corrupt
+def test_nested_archive_is_refused(tmp_path):  # docs/conventions.md "Attachments": corrupt
     result = check(tmp_path, samples.nested_zip(), name="claim.docx")
     assert result.error_codes == ["corrupt"]
     assert "nested" in result.errors[0].detail
@@ -266,14 +267,14 @@ def test_docx_with_a_dtd_is_corrupt(tmp_path):  # XML entity expansion is never 
     assert "DTD" in result.errors[0].detail
 
 
-def test_zip_bomb_is_refused_from_declared_sizes(tmp_path):  # API.md corrupt (zip bomb)
+def test_zip_bomb_is_refused_from_declared_sizes(tmp_path):  # code corrupt (zip bomb)
     data = samples.zip_bomb_docx()  # 1 GiB of zeros in about 1 MiB
     assert len(data) < 2 * MiB
     result = check(tmp_path, data, name="claim.docx")
     assert result.error_codes == ["corrupt"]
 
 
-def test_zip_bomb_validation_stays_in_bounded_memory(tmp_path):  # API.md corrupt (zip bomb)
+def test_zip_bomb_validation_stays_in_bounded_memory(tmp_path):  # code corrupt (zip bomb)
     """GIVEN a bomb that declares harmless sizes (lying) and one within declared limits
     WHEN validated with tracemalloc on
     THEN the lie is caught while inflating and memory stays far below the inflated size."""
@@ -288,7 +289,7 @@ def test_zip_bomb_validation_stays_in_bounded_memory(tmp_path):  # API.md corrup
     assert peak < 50 * MiB
 
 
-def test_inflating_really_streams(tmp_path, monkeypatch):  # API.md corrupt (zip bomb)
+def test_inflating_really_streams(tmp_path, monkeypatch):  # code corrupt (zip bomb)
     """With the declared-size limits lifted, 128 MiB really inflate, chunk by chunk."""
     monkeypatch.setattr(ooxml, "MAX_RATIO", 10**9)
     monkeypatch.setattr(ooxml, "MAX_TOTAL_INFLATED", 10**12)
@@ -388,7 +389,7 @@ def test_scan_quality_is_a_warning_only(tmp_path, data, warned):  # SPEC R-DOC-5
 # --- API surface ---------------------------------------------------------------------------------
 
 
-def test_filename_is_checked_when_given(tmp_path):  # API.md name_invalid
+def test_filename_is_checked_when_given(tmp_path):  # code name_invalid
     path = samples.write_sample(tmp_path, "x.pdf", samples.pdf_bytes())
     good = validate_file(path, filename="../../Талап.pdf")
     assert good.ok

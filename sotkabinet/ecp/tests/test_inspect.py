@@ -1,4 +1,5 @@
-"""inspect_cms and CmsInspection.covers: the fast synchronous checks (API.md "Submit")."""
+"""inspect_cms and CmsInspection.covers: the fast synchronous checks of a submit
+(docs/conventions.md "Filings")."""
 
 from __future__ import annotations
 

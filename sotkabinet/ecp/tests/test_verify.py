@@ -1,4 +1,5 @@
-"""verify_cms verdicts for RSA chains (SPEC R-ECP-1, R-ECP-4; API.md reason codes)."""
+"""verify_cms verdicts for RSA chains (SPEC R-ECP-1, R-ECP-4; the reason codes of
+docs/conventions.md)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def test_attached_valid_in_base64_and_pem(rsa_pki, rsa_trust):  # SPEC R-ECP-5 (
     assert verify_cms(der, data=PAYLOAD, at=NOW, trust=rsa_trust).valid is True
 
 
-def test_to_dict_is_the_api_verdict_object(rsa_pki, rsa_trust):  # API.md Conventions
+def test_to_dict_is_the_api_verdict_object(rsa_pki, rsa_trust):  # docs/conventions.md
     signing_time = NOW - timedelta(minutes=5)
     cms_der = rsa_pki.alice.sign(PAYLOAD, signing_time=signing_time)
     verdict = verify_cms(cms_der, data=PAYLOAD, at=NOW, trust=rsa_trust).to_dict()

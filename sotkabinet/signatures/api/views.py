@@ -1,4 +1,4 @@
-"""REST endpoints for ЭЦҚ: verification (API.md "Signatures") and sign-in ("Accounts")."""
+"""REST endpoints for ЭЦҚ: verification and sign-in (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ def admin_client_(client, django_user_model, db):
 
 
 def test_admin_upload_certificate_as_anchor(admin_client_, ecp_pki):
-    # API.md ecp_trust semantics: --anchor for a CA that is not self-signed
+    # README "Operations": ecp_trust semantics: --anchor for a CA that is not self-signed
     upload = SimpleUploadedFile("nca.pem", ecp_pki.nca.certificate_pem)
     response = admin_client_.post(
         "/admin/signatures/trustedcertificate/add/", {"file": upload, "kind": "anchor"}

@@ -1,4 +1,4 @@
-"""REST: POST signatures/verify/, auth/ecp/challenge/, auth/ecp/ (API.md)."""
+"""REST: POST signatures/verify/, auth/ecp/challenge/, auth/ecp/ (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _case(case: str, ecp, user) -> tuple[str, bytes]:
     "case", ["valid", "tampered", "untrusted", "revoked", "expired", "key_usage"]
 )
 def test_verify_endpoint_returns_library_verdict(case, ecp, make_user, caller):
-    # API.md "Signatures"; SPEC R-ECP-1
+    # docs/api.md; SPEC R-ECP-1
     user = make_user()
     cms, data = _case(case, ecp, user)
     response = caller.post(VERIFY, {"cms": cms, "data": b64(data)}, format="json")
@@ -80,7 +80,7 @@ def test_verify_endpoint_attached_and_purpose(ecp, make_user, caller):
 
 
 def test_verify_endpoint_signer_object(ecp, make_user, caller):
-    # API.md signer object
+    # the signer object of docs/conventions.md
     company = make_user(kind="legal_entity", full_name="ЖШС Сынақ")
     body = caller.post(VERIFY, {"cms": ecp.sign(company, PAYLOAD), "data": b64(PAYLOAD)}).json()
     [signer] = body["signers"]
@@ -123,7 +123,7 @@ def test_verify_endpoint_needs_token(api_client, db):
 
 
 def test_verify_endpoint_throttled(caller, db, monkeypatch):
-    # API.md: throttled (scope signature_verify), 429 with Retry-After
+    # docs/api.md: throttled (scope signature_verify), 429 with Retry-After
     monkeypatch.setattr(
         ScopedRateThrottle, "THROTTLE_RATES", {"signature_verify": "2/min", "sign_in": "2/min"}
     )
@@ -145,7 +145,7 @@ def challenge(api_client) -> str:
 
 
 def test_sign_in_individual_creates_account(ecp, api_client, db):
-    # SPEC R-FIL-1; API.md auth/ecp: account created on first sign-in
+    # SPEC R-FIL-1; docs/api.md auth/ecp: account created on first sign-in
     newcomer = User(login=make_identity_number(), kind="individual", full_name="СЕРІКОВ АЙДОС")
     nonce = challenge(api_client)
     cms = ecp.sign(newcomer, nonce.encode(), detached=False, purpose="auth")
@@ -165,7 +165,7 @@ def test_sign_in_individual_creates_account(ecp, api_client, db):
 
 
 def test_sign_in_with_signing_key_and_existing_account(ecp, api_client, make_user):
-    # API.md: AUTH or SIGN key accepted
+    # docs/api.md: AUTH or SIGN key accepted
     user = make_user()
     nonce = challenge(api_client)
     cms = ecp.sign(user, nonce.encode(), detached=False, purpose="sign")
@@ -176,7 +176,7 @@ def test_sign_in_with_signing_key_and_existing_account(ecp, api_client, make_use
 
 
 def test_sign_in_legal_entity_logs_in_as_bin(ecp, api_client, db):
-    # API.md: the login is the certificate's BIN for a legal-entity key; audit names the person
+    # docs/api.md: the login is the certificate's BIN for a legal-entity key; audit names the person
     company = User(
         login=make_identity_number("07010140"), kind="legal_entity", full_name="ЖШС «Заң»"
     )
@@ -193,7 +193,7 @@ def test_sign_in_legal_entity_logs_in_as_bin(ecp, api_client, db):
 
 
 def test_sign_in_replayed_nonce_refused(ecp, api_client, make_user):
-    # API.md: nonce_invalid for a used nonce (single use)
+    # docs/api.md: nonce_invalid for a used nonce (single use)
     user = make_user()
     nonce = challenge(api_client)
     cms = ecp.sign(user, nonce.encode(), detached=False, purpose="auth")
@@ -204,7 +204,7 @@ def test_sign_in_replayed_nonce_refused(ecp, api_client, make_user):
 
 
 def test_sign_in_expired_nonce_refused(ecp, api_client, make_user):
-    # API.md: nonce_invalid for an expired nonce (settings.ECP_NONCE_TTL_SECONDS)
+    # docs/api.md: nonce_invalid for an expired nonce (settings.ECP_NONCE_TTL_SECONDS)
     user = make_user()
     nonce = challenge(api_client)
     cms = ecp.sign(user, nonce.encode(), detached=False, purpose="auth")
@@ -225,7 +225,7 @@ def test_sign_in_unknown_nonce_refused(ecp, api_client, make_user):
 
 @pytest.mark.parametrize("case", ["other_content", "untrusted", "detached", "garbage", "revoked"])
 def test_sign_in_bad_signature(case, ecp, api_client, make_user):
-    # API.md: 401 signature_invalid with details.reason
+    # docs/api.md: 401 signature_invalid with details.reason
     user = make_user()
     nonce = challenge(api_client)
     expected = {

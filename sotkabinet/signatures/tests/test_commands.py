@@ -1,4 +1,4 @@
-"""Operations commands: ecp_trust, ecp_crl, ecp_verify (API.md "Operations")."""
+"""Operations commands: ecp_trust, ecp_crl, ecp_verify (README "Operations")."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def files(tmp_path):
 
 
 def test_ecp_verify_valid_exit_0_json_only(ecp, make_user, files):
-    # API.md ecp_verify; SPEC R-ECP-1
+    # README "Operations": ecp_verify; SPEC R-ECP-1
     user = make_user()
     at = datetime.now(UTC).isoformat()
     code, out = run_verify(
@@ -59,7 +59,7 @@ def test_ecp_verify_valid_exit_0_json_only(ecp, make_user, files):
 
 @pytest.mark.parametrize("case", ["tampered", "untrusted", "revoked", "expired", "key_usage"])
 def test_ecp_verify_same_verdict_as_library_exit_1(case, ecp, make_user, files, db):
-    # API.md ecp_verify: exit 1 for an invalid signature, the library's verdict on stdout
+    # README "Operations", ecp_verify: exit 1 for an invalid signature, the verdict on stdout
     user = make_user()
     data = PAYLOAD
     if case == "tampered":
@@ -85,7 +85,7 @@ def test_ecp_verify_same_verdict_as_library_exit_1(case, ecp, make_user, files, 
 
 
 def test_ecp_verify_extra_trust_for_this_call_only(db, ecp_pki, files):
-    # API.md: --trust / --intermediate / --crl add trust for this call only
+    # README "Operations": --trust / --intermediate / --crl add trust for this call only
     person = ecp_pki.person("900101300015")
     cms = files("s.cms", person.sign(PAYLOAD))
     data = files("p", PAYLOAD)
@@ -123,7 +123,7 @@ def test_ecp_verify_purpose_auth_and_validation_time(ecp, make_user, files):
 
 
 def test_ecp_verify_usage_errors_in_process(db, files):
-    # API.md: exit 2 on a usage error
+    # README "Operations": exit 2 on a usage error
     cms = files("s.cms", b"x")
     for args in (("--cms", "/nonexistent/file"), ("--cms", cms, "--at", "yesterday")):
         with pytest.raises(CommandError) as error:
@@ -160,7 +160,7 @@ def _manage(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_ecp_verify_process_exit_codes_and_stdout(ecp_pki, tmp_path):
-    # API.md ecp_verify: a real process prints JSON only on stdout; 0 valid, 1 invalid
+    # README "Operations": ecp_verify: a real process prints JSON only on stdout; 0 valid, 1 invalid
     person = ecp_pki.person(make_iin(7))
     cms = write(tmp_path / "s.cms", person.sign(PAYLOAD))
     trust = [
@@ -193,7 +193,7 @@ def test_ecp_verify_process_exit_codes_and_stdout(ecp_pki, tmp_path):
     ],
 )
 def test_ecp_verify_usage_error_exit_2_nothing_on_stdout(usage, capsys):
-    # API.md ecp_verify: exit 2 on a usage error (argparse's included), stdout stays empty
+    # README "Operations", ecp_verify: exit 2 on a usage error (argparse's too), stdout empty
     from sotkabinet.signatures.management.commands.ecp_verify import Command
 
     with pytest.raises(SystemExit) as exit_:
@@ -205,7 +205,7 @@ def test_ecp_verify_usage_error_exit_2_nothing_on_stdout(usage, capsys):
 
 
 def test_ecp_trust_import_list_remove(db, ecp_pki, files, capsys):
-    # API.md ecp_trust: self-signed -> anchor, other -> intermediate; --anchor forces
+    # README "Operations": ecp_trust: self-signed -> anchor, other -> intermediate; --anchor forces
     out = io.StringIO()
     call_command(
         "ecp_trust",
@@ -227,7 +227,8 @@ def test_ecp_trust_import_list_remove(db, ecp_pki, files, capsys):
 
 
 def test_ecp_trust_import_non_self_signed_as_anchor(db, ecp_pki, files, make_user):
-    # API.md: `--anchor` makes any certificate an anchor (NCA test CAs are not self-signed)
+    # README "Operations": `--anchor` makes any certificate an anchor (NCA test CAs aren't
+    # self-signed)
     from sotkabinet.signatures.services import verify_signature
 
     call_command(
@@ -253,7 +254,7 @@ def test_ecp_trust_import_refuses_bad_file(db, files):
 
 
 def test_ecp_crl_import_then_revoked(ecp, make_user, files):
-    # API.md ecp_crl import; SPEC R-ECP-1 revocation
+    # README "Operations": ecp_crl import; SPEC R-ECP-1 revocation
     from sotkabinet.signatures.services import verify_signature
 
     user = make_user()

@@ -19,7 +19,7 @@ PAYLOAD = services.canonical_payload({"document": "a" * 64, "kind": "claim"})
 
 
 def test_canonical_payload_sorted_compact_raw_utf8():
-    # API.md "Conventions: Signing"
+    # docs/conventions.md "Signing"
     payload = services.canonical_payload({"б": "Сот", "a": [1, {"z": None, "y": True}]})
     assert payload == '{"a":[1,{"y":true,"z":null}],"б":"Сот"}'.encode()
     assert b"\\u" not in payload
@@ -64,7 +64,7 @@ def test_revoked_after_revoke(ecp, make_user):
 
 
 def test_revocation_unknown_without_crl_under_hard_policy(ecp, make_user):
-    # SPEC R-ECP-1; API.md ECP_REVOCATION_POLICY
+    # SPEC R-ECP-1; README "Configuration": ECP_REVOCATION_POLICY
     user = make_user()
     cms = ecp.sign(user, PAYLOAD)
     CertificateRevocationList.objects.all().delete()
@@ -175,7 +175,7 @@ def test_fixture_matches_library_trust_store(ecp, make_user):
 
 
 def test_trust_import_self_signed_is_anchor_by_default(db, ecp_pki):
-    # API.md ecp_trust import
+    # README "Operations": ecp_trust import
     [root] = services.trust_import(ecp_pki.root.certificate_pem)
     [nca] = services.trust_import(ecp_pki.nca.certificate_der)
     assert (root.is_anchor, nca.is_anchor) == (True, False)
@@ -227,7 +227,7 @@ def test_demo_ca_persisted_and_reused(db, settings, tmp_path):
 
 @override_settings(DEMO=False)
 def test_demo_signer_unavailable_when_demo_off(db, make_user):
-    # API.md: DEMO enables the demo signer and the demo CA
+    # README "Configuration": DEMO enables the demo signer and the demo CA
     with pytest.raises(DomainError) as error:
         services.demo_sign(make_user(), PAYLOAD)
     assert error.value.code == "demo_disabled"

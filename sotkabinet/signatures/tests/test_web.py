@@ -40,7 +40,7 @@ def test_page_has_ncalayer_flow_and_demo_button(client, db):
 
 @override_settings(DEMO=False)
 def test_page_without_demo_and_demo_endpoints_404(client, make_user, db):
-    # API.md: DEMO enables the demo signer
+    # README "Configuration": DEMO enables the demo signer
     assert 'id="ecp-sign-demo"' not in client.get(PAGE).content.decode()
     nonce = new_nonce(client)
     user = make_user()

@@ -1,4 +1,4 @@
-"""`manage.py create_user`: create or update an account with its roles (API.md "Operations").
+"""`manage.py create_user`: create or update an account with its roles (README "Operations").
 
     manage.py create_user --login <IIN/BIN> --password <p> --role <role> [--role <role>]...
         [--court <code>]... [--district <code>] [--attached-district <code>]... [--full-name <n>]

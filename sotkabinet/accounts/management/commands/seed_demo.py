@@ -1,5 +1,5 @@
 """`manage.py seed_demo`: demo districts, courts, users for every role, calendar overrides and the
-demo ЭЦҚ keys (API.md "Operations"). Idempotent: a second run changes nothing but re-sets the
+demo ЭЦҚ keys (README "Operations"). Idempotent: a second run changes nothing but re-sets the
 demo passwords. Prints every login with its password.
 
 The passwords are fixed demo values (DEMO_PASSWORD, ADMIN_PASSWORD below), documented in the

@@ -1,4 +1,4 @@
-"""`manage.py ecp_crl import <file>...` (API.md "Operations"): import CRLs, PEM or DER."""
+"""`manage.py ecp_crl import <file>...` (README "Operations"): import CRLs, PEM or DER."""
 
 from __future__ import annotations
 

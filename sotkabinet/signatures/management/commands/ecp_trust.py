@@ -1,6 +1,6 @@
 """`manage.py ecp_trust import [--anchor|--intermediate] <file>... | list | remove <sha256>`.
 
-API.md "Operations". By default a self-signed certificate is an anchor and any other an
+README "Operations". By default a self-signed certificate is an anchor and any other an
 intermediate; `--anchor` makes any certificate an anchor (NCA test CAs are not self-signed).
 """
 

@@ -1,5 +1,5 @@
 """`manage.py ecp_verify --cms <file> [--data <file>] [--purpose sign|auth] [--at <ISO>]
-[--trust <file>]... [--intermediate <file>]... [--crl <file>]...` (API.md "Operations").
+[--trust <file>]... [--intermediate <file>]... [--crl <file>]...` (README "Operations").
 
 Prints the verdict object as JSON on stdout and nothing else. Exit code: 0 valid, 1 invalid,
 2 usage error (argparse errors included; their message goes to stderr). The trust is the
