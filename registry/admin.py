@@ -31,7 +31,7 @@ from filings.models import (
 from sotkabinet.accounts.access import court_ids_of, has_role
 from sotkabinet.accounts.models import Role
 from sotkabinet.core.services import audit
-from sotkabinet.core.timefmt import local_time
+from sotkabinet.core.timefmt import court_time_column, local_time
 from sotkabinet.documents.upload import open_blob
 from sotkabinet.errors import DomainError
 
@@ -495,8 +495,9 @@ class CaseParticipantInline(admin.TabularInline):
 class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["at", "kind", "note", "actor"]
+    fields = ["at_local", "kind", "note", "actor"]
     readonly_fields = fields
+    at_local = court_time_column("at", _("When"), "case.court")
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -514,7 +515,7 @@ class CaseAdmin(CourtDeskReadOnly, admin.ModelAdmin):
         "proceeding",
         "complexity",
         "language",
-        "created_at",
+        "created_at_local",
     ]
     list_filter = ["proceeding", "language", "year"]
     search_fields = ["number", "judge__full_name", "judge__login"]
@@ -534,10 +535,13 @@ class CaseAdmin(CourtDeskReadOnly, admin.ModelAdmin):
         "closed",
         "closed_reason",
         "legal_force_date",
-        "archived_at",
-        "created_at",
+        "archived_at_local",
+        "created_at_local",
     ]
     fields = readonly_fields
+    # Issue 10: times in the court's zone, the page language's format, zone named.
+    created_at_local = court_time_column("created_at", _("created"))
+    archived_at_local = court_time_column("archived_at", _("archived"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)

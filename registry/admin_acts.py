@@ -17,10 +17,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from sotkabinet.accounts.access import court_ids_of
 from sotkabinet.accounts.models import Absence, Role
 from sotkabinet.core.services import audit
+from sotkabinet.core.timefmt import court_time_column
 from sotkabinet.errors import DomainError
 
 from . import acts
@@ -37,13 +39,13 @@ ACT_FIELDS = (
     "size",
     "sha256",
     "created_by",
-    "created_at",
+    "created_at_local",
     "signer",
-    "signed_at",
-    "published_at",
+    "signed_at_local",
+    "published_at_local",
     "legal_force_date",
     "legal_force_signer",
-    "legal_force_signed_at",
+    "legal_force_signed_at_local",
     "verify_code",
 )
 DRAFT_EDITABLE = ("title", "kind", "date")
@@ -51,12 +53,21 @@ DRAFT_EDITABLE = ("title", "kind", "date")
 
 @admin.register(Act)
 class ActAdmin(admin.ModelAdmin):
-    list_display = ("id", "case", "kind", "title", "date", "status", "published_at")
+    list_display = ("id", "case", "kind", "title", "date", "status", "published_at_local")
     list_filter = ("status", "kind", "legal_force_date")
     search_fields = ("title", "case__number", "sha256", "verify_code")
     list_select_related = ("case",)
     fields = ACT_FIELDS
     ordering = ("-id",)
+    # Issue 10: times in the court's zone, the page language's format, zone named.
+    created_at_local = court_time_column("created_at", _("created"), "case.court")
+    signed_at_local = court_time_column("signed_at", _("Signed at"), "case.court")
+    published_at_local = court_time_column(
+        "published_at", _("Published to the parties"), "case.court"
+    )
+    legal_force_signed_at_local = court_time_column(
+        "legal_force_signed_at", _("legal force signed"), "case.court"
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Act]:
         acts_qs = super().get_queryset(request).select_related("case", "signer")

@@ -103,3 +103,22 @@ class LocalDate:
 
     def __str__(self) -> str:
         return local_date(self.value)
+
+
+def court_time_column(field: str, description, court: str = "court", *, seconds: bool = False):
+    """An admin column (list_display / readonly_fields entry, as a ModelAdmin attribute) showing
+    the datetime `field` as a person reads it: in the zone of the court at the dotted path
+    `court` ("court", "case.court"), the page language's format, zone named (issue 10)."""
+
+    def column(_model_admin, obj) -> str:
+        value = getattr(obj, field, None)
+        if value is None:
+            return "—"
+        owner = obj
+        for part in court.split("."):
+            owner = getattr(owner, part, None)
+        return local_time(value, getattr(owner, "timezone", None), seconds=seconds)
+
+    column.short_description = description
+    column.admin_order_field = field
+    return column
