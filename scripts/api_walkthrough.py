@@ -9,7 +9,9 @@ It is a REST client like any other: it speaks HTTP to --base-url and nothing els
 with the demo ЭЦҚ keys that `seed_demo` writes under DATA_DIR/demo-pki/ (--demo-pki), the way a
 client signs with its own key file. The steps, each printed:
 
- 1. the applicant signs in with the ЭЦҚ (challenge, attached CMS over the nonce);
+ 1. a new citizen registers with the proof of her key (a key the demo CA issues for a fresh
+    ИИН, as NCA would; --applicant LOGIN files as a seeded demo applicant instead), then signs in
+    with the ЭЦҚ (challenge, attached CMS over the nonce);
  2. a draft claim, a PDF attachment checked `valid`;
  3. the state duty paid through the sandbox gateway (DEMO), the duty `paid`;
  4. the signing payload signed and submitted, then polled until the worker says `received`;
@@ -31,6 +33,7 @@ import base64
 import http.cookiejar
 import json
 import re
+import secrets
 import sys
 import time
 import urllib.error
@@ -183,15 +186,26 @@ class DemoKeys:
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
+        self.issued: dict = {}
         if not (self.directory / "ca" / "meta.json").exists():
             raise WalkthroughError(
                 f"no demo CA under {self.directory}: pass --demo-pki DATA_DIR/demo-pki of the "
                 "server (`make run` seeds it; DEMO=1)"
             )
 
+    def issue(self, iin: str, full_name: str) -> None:
+        """A new key for `iin` from the demo CA (kept in memory): a citizen's own ЭЦҚ."""
+        from sotkabinet.ecp.pki import CertificateAuthority, issue_person
+
+        ca = CertificateAuthority.load_from(self.directory / "ca")
+        self.issued[iin] = issue_person(ca, iin=iin, full_name=full_name)
+
     def sign(self, login: str, payload: bytes, *, detached: bool = True) -> str:
         from sotkabinet.ecp.pki import CertificateAuthority, Person
 
+        if login in self.issued:
+            signed = self.issued[login].sign(payload, detached=detached)
+            return base64.b64encode(signed).decode("ascii")
         found = sorted((self.directory / "people").glob(f"{login}-*"))
         if not found:
             raise WalkthroughError(f"no demo key for {login} under {self.directory / 'people'}")
@@ -225,7 +239,7 @@ class Settings:
     base_url: str
     demo_pki: str
     password: str = DEMO_PASSWORD
-    applicant: str = DEMO_APPLICANT
+    applicant: str | None = None  # None: register a new citizen
     clerk: str = DEMO_CLERK
     secretary: str = DEMO_SECRETARY
     court: str = DEMO_COURT
@@ -248,16 +262,34 @@ def run_walkthrough(config: Settings, say: Callable[[str], None] = print) -> dic
         raise WalkthroughError(f"court {config.court} not in /api/v1/courts/")
     log(f"court {court['code']} (id {court['id']}): {court['name']}")
 
+    def proof(login: str) -> dict:
+        """A challenge's nonce and an attached CMS over its UTF-8 bytes by `login`'s key."""
+        nonce = anonymous.call("POST", "/api/v1/auth/ecp/challenge/", json_body={})["nonce"]
+        return {"nonce": nonce, "cms": keys.sign(login, nonce.encode("utf-8"), detached=False)}
+
+    applicant_login = config.applicant
+    if applicant_login is None:
+        from sotkabinet.ecp.pki import make_iin
+
+        applicant_login = make_iin(secrets.randbelow(10**9))
+        keys.issue(applicant_login, "ЖАҢА ТАЛАПКЕР ДЕМО")
+        account = anonymous.call(
+            "POST",
+            "/api/v1/accounts/register/",
+            201,
+            json_body={
+                "login": applicant_login,
+                "password": f"Walk-{secrets.token_urlsafe(12)}-26",
+                "full_name": "Жаңа Талапкер Демо",
+                "email": f"walk-{applicant_login}@example.kz",
+                "kind": "individual",
+                **proof(applicant_login),
+            },
+        )
+        log(f"new citizen registered with the proof of her ЭЦҚ: {account['login']}")
+
     # The applicant signs in with the ЭЦҚ: an attached CMS over the challenge's nonce.
-    challenge = anonymous.call("POST", "/api/v1/auth/ecp/challenge/", json_body={})
-    signed_in = anonymous.call(
-        "POST",
-        "/api/v1/auth/ecp/",
-        json_body={
-            "nonce": challenge["nonce"],
-            "cms": keys.sign(config.applicant, challenge["nonce"].encode("utf-8"), detached=False),
-        },
-    )
+    signed_in = anonymous.call("POST", "/api/v1/auth/ecp/", json_body=proof(applicant_login))
     applicant = anonymous.as_user(signed_in["token"])
     me = applicant.call("GET", "/api/v1/me/")
     log(f"applicant signed in with the ЭЦҚ: {me['login']} {me['full_name']}")
@@ -335,7 +367,7 @@ def run_walkthrough(config: Settings, say: Callable[[str], None] = print) -> dic
         "POST",
         f"/api/v1/filings/{fid}/submit/",
         202,
-        json_body={"cms": keys.sign(config.applicant, payload)},
+        json_body={"cms": keys.sign(applicant_login, payload)},
     )
     log(f"submitted: talon number {submitted['number']}, status {submitted['status']}")
     filing = wait_for(
@@ -464,7 +496,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the server's DATA_DIR/demo-pki (default ./var/demo-pki, as under `make run`)",
     )
     parser.add_argument("--password", default=DEMO_PASSWORD, help="the demo accounts' password")
-    parser.add_argument("--applicant", default=DEMO_APPLICANT)
+    parser.add_argument(
+        "--applicant",
+        default=None,
+        help=f"file as this seeded applicant (e.g. {DEMO_APPLICANT}) instead of registering one",
+    )
     parser.add_argument("--clerk", default=DEMO_CLERK)
     parser.add_argument("--secretary", default=DEMO_SECRETARY)
     parser.add_argument("--court", default=DEMO_COURT)
