@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 
 from sotkabinet.documents.samples import pdf_bytes
 from tests.access_matrix import (
@@ -174,6 +175,17 @@ def call(world, entry: Entry, role: str):
     return getattr(client, method)(path, body, format="multipart" if multipart else "json")
 
 
+def close_quietly(response) -> None:
+    """Close a response (its file handles) the way Django's test client does: without sending
+    request_finished to close_old_connections, which on PostgreSQL would close the connection
+    that holds the world's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def answers(world, entry: Entry) -> dict[str, tuple[str, int, bytes]]:
     """Every role's answer to `entry`, each request in a savepoint that is rolled back."""
     result = {}
@@ -182,7 +194,7 @@ def answers(world, entry: Entry) -> dict[str, tuple[str, int, bytes]]:
             response = call(world, entry, role)
             content = b"" if response.streaming else response.content[:200]
             result[role] = (outcome(response), response.status_code, content)
-            response.close()
+            close_quietly(response)
             transaction.set_rollback(True)
     return result
 
