@@ -337,3 +337,31 @@ def test_issue_9_create_user_command_revokes_tokens(make_user, court):
         verbosity=0,
     )
     assert _me(key).status_code == 401
+
+
+def test_issue_9_the_admins_own_password_change_page_revokes_their_tokens(make_user):
+    """The other web path that changes a password: the admin's "Change password" page for the
+    signed-in staff user (the portal has no self-service reset). The old token dies with it."""
+    staff = make_user("applicant", is_staff=True, is_superuser=True)
+    key = _sign_in(staff)
+    browser = Client()
+    browser.force_login(staff)
+    response = browser.post(
+        "/admin/password_change/",
+        {
+            "old_password": "Str0ng-Passw0rd!",
+            "new_password1": "Own-Chosen-Passw0rd!",
+            "new_password2": "Own-Chosen-Passw0rd!",
+        },
+    )
+    assert (response.status_code, response["Location"]) == (302, "/admin/password_change/done/")
+    assert _me(key).status_code == 401
+    assert _sign_in_with(staff, "Own-Chosen-Passw0rd!") != key
+
+
+def _sign_in_with(user, password: str) -> str:
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"login": user.login, "password": password}, format="json"
+    )
+    assert response.status_code == 200
+    return response.json()["token"]
