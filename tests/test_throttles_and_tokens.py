@@ -169,6 +169,27 @@ def test_issue_9_web_ecp_sign_in_is_throttled_per_address(rates):
     assert codes[3] == 429
 
 
+def test_issue_9_web_ecp_challenges_are_throttled_per_address(rates):
+    """Each web challenge stores a row and a session for an anonymous caller: counted per real
+    client address with the sign-in attempts (as the API's challenge is), whatever
+    X-Forwarded-For says; over the limit 429 with Retry-After and no row."""
+    from sotkabinet.signatures.models import SignInNonce
+
+    codes = [
+        Client()
+        .post("/ecp-login/challenge/", {"purpose": "auth"}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        .status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    assert SignInNonce.objects.count() == 3
+    refused = Client().post("/ecp-login/challenge/", {"purpose": "register"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert refused.json()["error"]["code"] == "throttled"
+    other = Client().post("/ecp-login/challenge/", {"purpose": "auth"}, REMOTE_ADDR="203.0.113.7")
+    assert other.status_code == 200
+
+
 def test_issue_9_admin_password_sign_in_is_throttled_per_address_and_login(rates, make_user):
     user = make_user("clerk")
     client = Client()

@@ -23,7 +23,7 @@ from sotkabinet.accounts.identity import is_valid_identity_number
 from sotkabinet.accounts.language import remember_language, request_language
 from sotkabinet.accounts.models import User
 from sotkabinet.errors import MESSAGES, DomainError, envelope
-from sotkabinet.throttling import web_sign_in_throttle
+from sotkabinet.throttling import web_sign_in_throttle, web_wait
 
 from . import signin
 from .models import SignInNonce
@@ -88,6 +88,13 @@ def ecp_challenge(request: HttpRequest) -> JsonResponse:
     POST `purpose`: "auth" (the ЭЦҚ sign-in page, default) or "register" (the sign-up page).
     Answers {"nonce", "expires_at"}, like the API's challenge, which has no session.
     """
+    # Counted per client address with the sign-in attempts, like the API's challenge: each one
+    # stores a challenge row and a session, so an anonymous caller cannot ask without bound.
+    wait = web_wait(request, "sign_in")
+    if wait is not None:
+        response = _json_error("throttled", 429)
+        response["Retry-After"] = str(wait)
+        return response
     purpose = request.POST.get("purpose", signin.PURPOSE_AUTH)
     if purpose not in SignInNonce.Purpose.values:
         return _json_error("invalid", 400)
