@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from sotkabinet.accounts.access import court_ids_of, has_role
 from sotkabinet.accounts.models import Role
 from sotkabinet.core.services import audit
+from sotkabinet.core.timefmt import court_time_column
 from sotkabinet.errors import DomainError
 
 from . import export, services, storage
@@ -149,12 +150,22 @@ class ArchiveTransferAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "case",
         "court",
-        "transferred_at",
+        "transferred_at_local",
         "retention_until",
-        "last_audit_at",
+        "last_audit_at_local",
         "last_audit_ok",
-        "disposed_at",
+        "disposed_at_local",
     ]
+    # Issue 10: times in the court's zone, the page language's format, zone named.
+    transferred_at_local = court_time_column(
+        "transferred_at", ArchiveTransfer._meta.get_field("transferred_at").verbose_name
+    )
+    last_audit_at_local = court_time_column(
+        "last_audit_at", ArchiveTransfer._meta.get_field("last_audit_at").verbose_name
+    )
+    disposed_at_local = court_time_column(
+        "disposed_at", ArchiveTransfer._meta.get_field("disposed_at").verbose_name
+    )
     list_filter = [RetentionEndedFilter, "court", "last_audit_ok"]
     search_fields = ["case__number", "inventory_sha256"]
     readonly_fields = [
@@ -254,7 +265,10 @@ class DisposalActAdmin(ArchivistOnly, admin.ModelAdmin):
     """Disposal acts: made here through the service (checks retention, logs, ledger)."""
 
     form = DisposalForm
-    list_display = ["transfer", "decided_by", "created_at", "items_disposed", "ledger_seq"]
+    list_display = ["transfer", "decided_by", "created_at_local", "items_disposed", "ledger_seq"]
+    created_at_local = court_time_column(
+        "created_at", DisposalAct._meta.get_field("created_at").verbose_name, "transfer.court"
+    )
     readonly_fields = ["decided_by", "basis", "created_at", "items_disposed", "ledger_seq"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sotkabinet.accounts.access import chamber_region, court_ids_of, has_role
 from sotkabinet.accounts.models import Role
+from sotkabinet.core.timefmt import court_time_column
 from sotkabinet.errors import DomainError
 
 from .chamber import inputs as chamber_inputs
@@ -102,8 +103,10 @@ class WritEventInline(admin.TabularInline):
     model = WritEvent
     extra = 0
     can_delete = False
-    fields = ("at", "status", "note", "actor")
+    fields = ("at_local", "status", "note", "actor")
     readonly_fields = fields
+    # Issue 10: times in the court's zone, the page language's format, zone named.
+    at_local = court_time_column("at", WritEvent._meta.get_field("at").verbose_name, "writ.court")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -162,9 +165,19 @@ class OutboxMessageAdmin(CourtSideAdmin):
         "writ",
         "status_badge",
         "attempts",
-        "next_attempt_at",
-        "last_attempt_at",
+        "next_attempt_at_local",
+        "last_attempt_at_local",
         "short_error",
+    )
+    next_attempt_at_local = court_time_column(
+        "next_attempt_at",
+        OutboxMessage._meta.get_field("next_attempt_at").verbose_name,
+        "writ.court",
+    )
+    last_attempt_at_local = court_time_column(
+        "last_attempt_at",
+        OutboxMessage._meta.get_field("last_attempt_at").verbose_name,
+        "writ.court",
     )
     list_filter = ("status", "topic")
     search_fields = ("idempotency_key", "writ__number")

@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sotkabinet.core.timefmt import court_time_column
+
 from . import (
     admin_duty,  # noqa: F401  (state duty: tariff, MCI, payments, deferrals)
     services,
@@ -38,13 +40,28 @@ class AttachmentInline(ReadOnlyInline):
 
 class FilingEventInline(ReadOnlyInline):
     model = FilingEvent
-    fields = ["at", "status", "note", "actor"]
+    fields = ["at_local", "status", "note", "actor"]
     readonly_fields = fields
+    # Issue 10: times in the court's zone, the page language's format, zone named.
+    at_local = court_time_column(
+        "at", FilingEvent._meta.get_field("at").verbose_name, "filing.court"
+    )
 
 
 @admin.register(Filing)
 class FilingAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "court", "kind", "author", "principal", "submitted_at"]
+    list_display = [
+        "__str__",
+        "status",
+        "court",
+        "kind",
+        "author",
+        "principal",
+        "submitted_at_local",
+    ]
+    submitted_at_local = court_time_column(
+        "submitted_at", Filing._meta.get_field("submitted_at").verbose_name
+    )
     list_filter = ["status", "proceeding", "court"]
     search_fields = ["number", "title", "author__login", "principal__login"]
     date_hierarchy = "created_at"

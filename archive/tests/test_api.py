@@ -215,3 +215,20 @@ def test_paper_copy_times_in_court_time_with_the_zone(archived, judge, client_fo
     flat = "".join(text.split())
     # transferred, printed, and each signature's "as of": every one names the zone
     assert flat.count("(Asia/Almaty,UTC+5)") >= 3
+
+
+def test_archive_admin_list_shows_court_time(archived, make_user):
+    """Issue 10: the archive list's transfer time in court time, the page's format, zone named."""
+    from django.test import Client
+    from django.utils import translation
+
+    from sotkabinet.core.timefmt import local_time
+
+    client = Client()
+    client.force_login(make_user("archivist", is_staff=True, is_superuser=True))
+    with translation.override("ru"):
+        expected = local_time(archived.transferred_at, archived.court.timezone)
+    listing = client.get("/admin/archive/archivetransfer/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert listing.status_code == 200
+    assert "(Asia/Almaty, UTC+5)" in expected
+    assert expected in listing.content.decode()

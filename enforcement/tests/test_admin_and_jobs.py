@@ -75,3 +75,27 @@ def test_beat_jobs_are_registered_tasks():  # STYLE "Celery tasks", R-ENF-3, R-E
     for name, entry in BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
         assert django_settings.CELERY_BEAT_SCHEDULE[name] == entry
+
+
+def test_writ_history_and_outbox_show_court_time(dispatched, client, make_user):
+    """Issue 10: the writ's history and the outbox list in court time, zone named."""
+    from django.utils import translation
+
+    from enforcement.models import OutboxMessage
+    from sotkabinet.core.timefmt import local_time
+
+    writ = Writ.objects.get(pk=dispatched())
+    event = writ.events.order_by("at").first()
+    message = OutboxMessage.objects.filter(writ=writ).exclude(next_attempt_at=None).first()
+    client.force_login(make_user("secretary", is_staff=True, is_superuser=True))
+    with translation.override("ru"):
+        at = local_time(event.at, writ.court.timezone)
+    page = client.get(f"/admin/enforcement/writ/{writ.pk}/change/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert at in page.content.decode()
+    assert "(Asia/Almaty, UTC+5)" in at
+    assert message is not None
+    with translation.override("ru"):
+        next_at = local_time(message.next_attempt_at, writ.court.timezone)
+    listing = client.get("/admin/enforcement/outboxmessage/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert next_at in listing.content.decode()

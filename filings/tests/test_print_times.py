@@ -132,3 +132,16 @@ def test_power_pages_show_the_period_in_the_page_language(make_user, language, p
         assert page.status_code == 200
         assert period in page.content.decode()
         assert "2026-06-01" not in page.content.decode()
+
+
+def test_filings_admin_shows_court_time(filing, make_user):
+    """Issue 10: the operators' filing list and its history in court time, zone named."""
+    from filings.models import FilingEvent
+
+    FilingEvent.objects.create(filing=filing, status=filing.status, note="Қабылданды", at=SENT)
+    client = Client()
+    client.force_login(make_user("clerk", is_staff=True, is_superuser=True))
+    listing = client.get("/admin/filings/filing/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    page = client.get(f"/admin/filings/filing/{filing.pk}/change/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert "09.06.2026 10:00 (Asia/Almaty, UTC+5)" in listing
+    assert "09.06.2026 10:00 (Asia/Almaty, UTC+5)" in page.content.decode()
