@@ -147,6 +147,22 @@ def _register(payload: dict) -> tuple[Registration, bool]:
         audit(None, "ais_oip.register", registration, writ=writ["number"])
         _distribute_after_commit(registration)
         return registration, True
+    if (registration.writ_number, registration.court_code) != (
+        writ["number"],
+        payload["court"]["code"],
+    ):
+        # Issue 9: a writ id already registered for another document (another number or court)
+        # is not answered with that document's registration: the sender would take someone
+        # else's enforcement number for its writ. 409, a permanent failure for the outbox.
+        logger.error(
+            "ais-oip: writ id %s is registered as %s of %s, refused for %s of %s",
+            writ["id"],
+            registration.writ_number,
+            registration.court_code,
+            writ["number"],
+            payload["court"]["code"],
+        )
+        raise Conflict("conflict", details={"writ": {"id": writ["id"], "number": writ["number"]}})
     if payload.get("resubmission") and registration.status in (S.RETURNED, S.BY_TERRITORY):
         # 002 п.5: the registered document is taken out again and distributed (п.11).
         registration.status = S.REGISTERED

@@ -159,6 +159,31 @@ def test_issue_9_a_chamber_user_cannot_pre_empt_or_read_the_courts_writs(
     assert Registration.objects.get(source_writ_id=9001).inbound_requests.count() == 1
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        lambda payload: payload["writ"].update(number="Y-2026-7/АҚ-9001"),
+        lambda payload: payload["court"].update(code="Y"),
+    ],
+)
+def test_issue_9_a_writ_id_taken_by_another_document_is_not_answered_with_its_registration(
+    service, db, other
+):
+    """A writ id registered first for another document (another number or court) does not hand
+    that registration to the second sender: 409, nothing registered or replaced."""
+    first = post(service, sample_payload(9001), key="first")
+    assert first.status_code == 201
+    payload = sample_payload(9001)
+    other(payload)
+    second = post(service, payload, key="second")
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "conflict"
+    assert first.json()["enforcement_number"] not in second.content.decode()
+    registration = Registration.objects.get(source_writ_id=9001)
+    assert (registration.writ_number, registration.court_code) == ("X-2026-1/АҚ-9001", "X")
+    assert registration.inbound_requests.count() == 1
+
+
 def test_registration_detail_by_number(service, db):
     number = post(service, sample_payload()).json()["enforcement_number"]
     response = service.get(f"{URL}{number}/")
