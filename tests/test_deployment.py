@@ -55,3 +55,31 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_make_check_deploy_passes_on_a_fresh_clone(tmp_path):
+    """README: `make check-deploy` runs `check --deploy` on the production profile. Its recipe
+    must give every setting the profile requires (the gateway secret too), or it can only fail."""
+    recipe = subprocess.run(
+        ["make", "-s", "-n", "-o", "install", "check-deploy"],  # the recipe, without installing
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    required = {"SECRET_KEY", "ALLOWED_HOSTS", "ENFORCEMENT_API_TOKEN", "PAYMENT_GATEWAY_SECRET"}
+    fresh_shell = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in required | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    result = subprocess.run(
+        ["bash", "-c", recipe],
+        cwd=ROOT,
+        env=fresh_shell | {"DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, recipe + result.stdout + result.stderr
