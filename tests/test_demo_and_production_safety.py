@@ -101,3 +101,30 @@ def test_issue_9_the_local_service_token_is_random_private_and_shared(tmp_path, 
     assert [p.name for p in path.parent.iterdir()] == ["enforcement-api-token"]
     monkeypatch.setattr(base, "DATA_DIR", tmp_path / "two")
     assert base._local_secret("enforcement-api-token") != first
+
+
+@pytest.mark.parametrize("secret", ["", "  ", "sandbox-gateway-secret"])
+def test_issue_9_production_refuses_a_blank_or_published_gateway_secret(tmp_path, secret):
+    """Issue 9 "Money": the payment callback is trusted by its HMAC under PAYMENT_GATEWAY_SECRET.
+    A blank secret (`PAYMENT_GATEWAY_SECRET=` as in a copied .env.example) or the published
+    sandbox default lets anyone sign a `paid` notice, so the production profile refuses both."""
+    result = _production(tmp_path, "check", PAYMENT_GATEWAY_SECRET=secret)
+    assert result.returncode != 0
+    assert "PAYMENT_GATEWAY_SECRET" in result.stderr
+
+
+@pytest.mark.django_db
+def test_issue_9_a_blank_gateway_secret_verifies_no_callback(settings):
+    """Whatever the profile, an empty HMAC key proves nothing: the callback is refused."""
+    import hashlib
+    import hmac
+
+    from filings.duty import payment_callback
+    from sotkabinet.errors import DomainError
+
+    settings.PAYMENT_GATEWAY_SECRET = ""
+    body = b'{"reference": "any", "status": "paid", "amount": "1.00"}'
+    forged = hmac.new(b"", body, hashlib.sha256).hexdigest()
+    with pytest.raises(DomainError) as refused:
+        payment_callback(body, forged)
+    assert refused.value.code == "bad_signature"

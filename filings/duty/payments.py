@@ -150,6 +150,9 @@ def payment_callback(raw_body: bytes, signature: str | None) -> Payment:
     is recorded as `mismatch` (final; audit row `payment.mismatch`, a notice to the payer) and
     the gateway gets 409 `amount_mismatch`, again on every replay, so an operator settles it.
     """
+    if not settings.PAYMENT_GATEWAY_SECRET.strip():
+        # An empty HMAC key proves nothing: anyone can compute it (issue 9 "Money").
+        raise DomainError("bad_signature")
     expected = callback_signature(raw_body)
     if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
         raise DomainError("bad_signature")

@@ -1,7 +1,8 @@
 """Production profile: passes `manage.py check --deploy`.
 
-SECRET_KEY, ALLOWED_HOSTS and ENFORCEMENT_API_TOKEN have no defaults here, so a misconfigured
-deploy fails at start-up; so does the sandbox payment gateway without DEMO (issue 9).
+SECRET_KEY, ALLOWED_HOSTS, ENFORCEMENT_API_TOKEN and PAYMENT_GATEWAY_SECRET have no defaults
+here, so a misconfigured deploy fails at start-up; so does the sandbox payment gateway without
+DEMO (issue 9).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,6 +23,11 @@ PAYMENT_GATEWAY_SANDBOX = env.bool("PAYMENT_GATEWAY_SANDBOX", default=DEMO)
 if PAYMENT_GATEWAY_SANDBOX and not DEMO:
     raise ImproperlyConfigured("PAYMENT_GATEWAY_SANDBOX needs DEMO=1; never on a real portal.")
 PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET")
+# The payment callback is trusted by its HMAC under this secret: a blank one (an empty
+# `PAYMENT_GATEWAY_SECRET=` in a copied .env.example) or the published sandbox default (base.py)
+# lets anyone sign a `paid` notice (issue 9 "Money").
+if PAYMENT_GATEWAY_SECRET.strip() in ("", "sandbox-gateway-secret"):
+    raise ImproperlyConfigured("Set PAYMENT_GATEWAY_SECRET to the payment gateway's own secret.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
