@@ -232,6 +232,21 @@ def test_part_payments_add_up_and_paid_is_in_the_filing(filing, applicant, clien
     assert "amount" in nothing.json()["error"]["details"]
 
 
+def test_the_applicants_filing_page_shows_paid_and_still_due(filing, applicant, api_client):
+    """Issue 9: the cabinet's filing page, like the duty page and the clerk's card, says what
+    the confirmed payments cover and what is still due, not only the status."""
+    pay(api_client, applicant, filing, amount="4000.00")
+    browser = Client()
+    browser.force_login(applicant)
+    html = browser.get(f"/cabinet/filings/{filing.pk}/").content.decode()
+    assert '<span id="duty-paid">4000.00</span>' in html
+    assert '<strong id="duty-due">6000.00</strong>' in html
+    pay(api_client, applicant, filing)
+    html = browser.get(f"/cabinet/filings/{filing.pk}/").content.decode()
+    assert '<span id="duty-paid">10000.00</span>' in html
+    assert 'id="duty-due"' not in html
+
+
 def test_pending_and_failed_payments_are_not_paid(filing, applicant, api_client):
     """Issue 9: only confirmed payments count towards `paid`."""
     duty.payment_start(acting_user=applicant, filing=filing)

@@ -27,6 +27,7 @@ from sotkabinet.errors import DomainError
 from sotkabinet.throttling import AddressRateThrottle, web_wait
 
 from .. import selectors, services, tasks
+from ..duty import duty_summary
 from ..models import Filing, FilingStatus, Proceeding
 from ..talon import talon_context
 from .forms import AttachmentForm, FilingForm, SignInForm, SignUpForm, SubmitForm
@@ -241,6 +242,8 @@ def _detail_context(request, filing: Filing, upload_form: AttachmentForm) -> dic
         "submitted_local": filing.submitted_at.astimezone(filing.court.tzinfo)
         if filing.submitted_at
         else None,
+        # Issue 9: what the confirmed payments cover and what is still due, as on the duty page.
+        "duty": duty_summary(filing),
     }
 
 
