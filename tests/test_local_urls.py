@@ -100,3 +100,16 @@ def test_make_hands_host_and_port_to_its_commands():
         check=True,
     )
     assert result.stdout.split() == ["127.0.0.1", "8000"]
+
+
+def test_env_example_pins_no_url_to_a_local_port():
+    """`.env.example` is meant to be copied to `.env`, which the settings read. A value there is
+    "set explicitly", so a loopback URL with a port in it (ENFORCEMENT_API_URL on 8000) would
+    again pin the АИС ОИП client to a port whatever HOST/PORT say."""
+    pinned = [
+        line
+        for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("#")
+        and any(local in line.split("#")[0] for local in ("//127.0.0.1:", "//localhost:"))
+    ]
+    assert pinned == []
