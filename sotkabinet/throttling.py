@@ -14,7 +14,9 @@ A direct client rotating `X-Forwarded-For` therefore keeps one bucket. DRF throt
 sign-in, the public `/verify/` page and the audit log all use `client_ip`.
 
 Sign-in is throttled per address (`sign_in`) and per login (`sign_in_login`), so neither many
-logins from one address nor one login from many addresses gets unlimited guesses. A cache
+logins from one address nor one login from many addresses gets unlimited guesses. ЭЦҚ sign-in
+counts per signer's certificate instead of per login (`_key_bucket_from_cms`), so password
+guesses, or certificates forged to name someone's ИИН, never lock the key holder out. A cache
 failure inside a throttle counts as an empty history (the request goes on); it never becomes a 500.
 """
 
@@ -146,8 +148,12 @@ def _login_from_data(request) -> str:
     return value.strip()[:64] if isinstance(value, str) else ""
 
 
-def _login_from_cms(request) -> str:
-    """The ИИН/БИН the CMS of an ЭЦҚ sign-in claims (decoded, not verified: only a bucket name)."""
+def _key_bucket_from_cms(request) -> str:
+    """The per-key bucket of an ЭЦҚ sign-in: the SHA-256 of the signer's certificate (decoded,
+    not verified). Not the ИИН/БИН it names: anyone can make a certificate naming someone's ИИН
+    (only its signature would fail), and a bucket shared with the password sign-in would let
+    password guesses lock the key holder out. A key cannot be guessed, so its bucket only bounds
+    retries with one certificate."""
     from sotkabinet.ecp import CmsMalformed, inspect_cms
 
     data = getattr(request, "data", None)
@@ -163,7 +169,9 @@ def _login_from_cms(request) -> str:
         signers = inspect_cms(cms).signers
     except (CmsMalformed, ValueError):
         return ""
-    return signers[0].identity if signers and signers[0].identity else ""
+    if not signers:
+        return ""
+    return "ecp:" + hashlib.sha256(signers[0].certificate_der).hexdigest()[:48]
 
 
 class LoginRateThrottle(_CacheSafe, SimpleRateThrottle):
@@ -182,10 +190,11 @@ class LoginRateThrottle(_CacheSafe, SimpleRateThrottle):
 
 
 class EcpLoginRateThrottle(LoginRateThrottle):
-    """Per-login throttle of ЭЦҚ sign-in: the login is the ИИН/БИН in the signer's certificate."""
+    """Per-key throttle of ЭЦҚ sign-in (`sign_in_login` rate): one bucket per signer's
+    certificate, apart from the password buckets (`_key_bucket_from_cms`)."""
 
     def login_of(self, request) -> str:
-        return _login_from_cms(request)
+        return _key_bucket_from_cms(request)
 
 
 class _Scope:
@@ -240,7 +249,7 @@ def web_sign_in_throttle(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "POST":
-            wait = web_wait(request, "sign_in", login=_login_from_cms(request))
+            wait = web_wait(request, "sign_in", login=_key_bucket_from_cms(request))
             if wait is not None:
                 return _throttled_response(wait)
         return view(request, *args, **kwargs)

@@ -3,6 +3,7 @@ as well as per address, `/verify/` per real client; API tokens expire and die wi
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,39 @@ def test_issue_9_ecp_sign_in_is_throttled_per_signer_across_addresses(rates, mak
         )
     assert 429 not in codes[:2]
     assert codes[2] == 429
+
+
+def _ecp_sign_in(client, cms_for, **extra):
+    nonce = client.post("/api/v1/auth/ecp/challenge/", **extra).json()["nonce"]
+    return client.post(
+        "/api/v1/auth/ecp/", {"nonce": nonce, "cms": cms_for(nonce)}, format="json", **extra
+    ).status_code
+
+
+def test_issue_9_nobody_locks_the_key_holder_out_of_ecp_sign_in(rates, make_user, ecp):
+    """The ЭЦҚ bucket is the signer's certificate, not the ИИН: password guesses for the login,
+    or certificates an attacker makes naming the same ИИН, use up their own buckets, and the
+    holder of the real key still signs in."""
+    from sotkabinet.ecp import pki
+
+    rates.update(sign_in="1000/min", sign_in_login="2/min")
+    user = make_user("applicant")
+    client = APIClient()
+    guesses = [_token_attempt(client, user.login, REMOTE_ADDR=f"203.0.113.{n}") for n in (1, 2, 3)]
+    assert guesses == [401, 401, 429]
+    rogue = pki.issue_person(
+        pki.build_ca(name="ROGUE CA"), iin=user.login, full_name="ЖАЛҒАН", purpose="auth"
+    )
+
+    def forged(nonce: str) -> str:
+        return base64.b64encode(rogue.sign(nonce.encode(), detached=False)).decode()
+
+    forgeries = [_ecp_sign_in(client, forged, REMOTE_ADDR=f"198.51.100.{n}") for n in (1, 2, 3)]
+    assert forgeries == [401, 401, 429]
+    assert _ecp_sign_in(client, lambda nonce: ecp.sign_nonce(user, nonce)) == 200
+    # The holder's own certificate still has a bucket of its own.
+    assert _ecp_sign_in(client, lambda nonce: ecp.sign_nonce(user, nonce)) == 200
+    assert _ecp_sign_in(client, lambda nonce: ecp.sign_nonce(user, nonce)) == 429
 
 
 def test_issue_9_web_ecp_sign_in_is_throttled_per_address(rates):
