@@ -26,6 +26,7 @@ from sotkabinet.documents.upload import (
     set_upload_limit,
 )
 from sotkabinet.errors import Conflict, DomainError, Forbidden, NotFound
+from sotkabinet.faults import retry_after
 
 from .. import selectors, services, tasks
 from ..models import Attachment, Filing, FilingStatus
@@ -221,7 +222,7 @@ class TalonView(FileDownloadMixin, APIView):
                 return Response(
                     {"status": "rendering"},
                     status=status.HTTP_202_ACCEPTED,
-                    headers={"Retry-After": str(TALON_RETRY_AFTER_SECONDS)},
+                    headers={"Retry-After": retry_after(TALON_RETRY_AFTER_SECONDS)},
                 )
         return FileResponse(
             default_storage.open(filing.talon_pdf, "rb"),

@@ -24,6 +24,7 @@ from sotkabinet.accounts.access import can
 from sotkabinet.accounts.language import remember_language, request_language
 from sotkabinet.documents.upload import limited_upload, upload_too_large
 from sotkabinet.errors import DomainError
+from sotkabinet.faults import retry_after
 from sotkabinet.throttling import AddressRateThrottle, web_wait
 
 from .. import selectors, services, tasks
@@ -368,7 +369,7 @@ def filing_talon(request, pk: int):
         filing.refresh_from_db(fields=["talon_pdf"])
         if not filing.talon_pdf:
             response = render(request, "filings/talon_pending.html", {"filing": filing}, status=202)
-            response["Retry-After"] = str(TALON_RETRY_AFTER_SECONDS)
+            response["Retry-After"] = retry_after(TALON_RETRY_AFTER_SECONDS)
             return response
     return FileResponse(
         default_storage.open(filing.talon_pdf, "rb"),
