@@ -15,11 +15,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from filings.models import Filing, FilingStatus
 from registry.models import Act
+from sotkabinet.core.timefmt import local_time
 from sotkabinet.documents.samples import pdf_bytes
 
 from .conftest import (
@@ -134,12 +135,12 @@ def test_claim_from_sign_up_to_the_signed_decision(new_page, live, court, clerk,
 
     # 2. The clerk registers it at the desk (queue with the deadline badge, one click to the
     # card, attachment preview); the applicant sees the case and the notice.
-    received_by = timezone.localtime(filing.registration_deadline, court.tzinfo).strftime(
-        "%Y-%m-%d %H:%M"
-    )
     clerk_page = new_page(width=1440)
     admin_sign_in(clerk_page, live, clerk.login)
     clerk_page.goto(f"{live}/admin/registry/incomingfiling/")
+    # Issue 10: the deadline in court time, the page language's format, the zone named.
+    with translation.override(clerk_page.locator("html").get_attribute("lang")):
+        received_by = local_time(filing.registration_deadline, court.timezone)
     expect(clerk_page.locator("#result_list")).to_contain_text(filing.number)
     expect(clerk_page.locator("#result_list")).to_contain_text(received_by)
     shot(clerk_page, "07-clerk-queue")
