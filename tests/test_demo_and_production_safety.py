@@ -60,6 +60,16 @@ def test_issue_9_production_refuses_the_sandbox_gateway_without_demo(tmp_path):
     assert _production(tmp_path, "check").returncode == 0
 
 
+def test_issue_9_production_refuses_demo(tmp_path):
+    """The demo signer lets anyone sign in as anyone: the production profile never starts with it,
+    nor with the sandbox gateway that DEMO would bring."""
+    result = _production(tmp_path, "check", DEMO="1")
+    assert result.returncode != 0
+    assert "DEMO=1" in result.stderr
+    with_sandbox = _production(tmp_path, "check", DEMO="1", PAYMENT_GATEWAY_SANDBOX="1")
+    assert with_sandbox.returncode != 0
+
+
 def test_issue_9_seed_demo_refuses_the_production_profile(tmp_path):
     result = _production(tmp_path, "seed_demo")
     assert result.returncode != 0
