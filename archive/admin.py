@@ -105,16 +105,24 @@ class RetentionRuleAdmin(ArchivistOnly, admin.ModelAdmin):
 
 class ItemInline(ReadOnly, admin.TabularInline):
     model = ArchiveItem
-    fields = ["position", "kind", "title", "sha256", "size", "in_inventory", "disposed_at"]
+    fields = ["position", "kind", "title", "sha256", "size", "in_inventory", "disposed_at_local"]
     readonly_fields = fields
+    disposed_at_local = court_time_column(
+        "disposed_at", ArchiveItem._meta.get_field("disposed_at").verbose_name, "transfer.court"
+    )
     extra = 0
     can_delete = False
 
 
 class SignatureInline(ReadOnly, admin.TabularInline):
     model = SignatureRecord
-    fields = ["title", "signature_item", "data_item", "evidence_item", "validated_at"]
+    fields = ["title", "signature_item", "data_item", "evidence_item", "validated_at_local"]
     readonly_fields = fields
+    validated_at_local = court_time_column(
+        "validated_at",
+        SignatureRecord._meta.get_field("validated_at").verbose_name,
+        "transfer.court",
+    )
     extra = 0
     can_delete = False
 
@@ -171,7 +179,7 @@ class ArchiveTransferAdmin(ReadOnly, admin.ModelAdmin):
     readonly_fields = [
         "case",
         "court",
-        "transferred_at",
+        "transferred_at_local",
         "transferred_by",
         "inventory_signer",
         "inventory_sha256",
@@ -181,9 +189,9 @@ class ArchiveTransferAdmin(ReadOnly, admin.ModelAdmin):
         "retention_until",
         "ledger_length",
         "ledger_head",
-        "last_audit_at",
+        "last_audit_at_local",
         "last_audit_ok",
-        "disposed_at",
+        "disposed_at_local",
     ]
     fields = readonly_fields
     inlines = [ItemInline, SignatureInline]

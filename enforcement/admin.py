@@ -119,9 +119,24 @@ class OutboxInline(admin.TabularInline):
     model = OutboxMessage
     extra = 0
     can_delete = False
-    fields = ("topic", "status", "attempts", "next_attempt_at", "delivered_at", "last_error")
+    fields = (
+        "topic",
+        "status",
+        "attempts",
+        "next_attempt_at_local",
+        "delivered_at_local",
+        "last_error",
+    )
     readonly_fields = fields
     show_change_link = True
+    next_attempt_at_local = court_time_column(
+        "next_attempt_at",
+        OutboxMessage._meta.get_field("next_attempt_at").verbose_name,
+        "writ.court",
+    )
+    delivered_at_local = court_time_column(
+        "delivered_at", OutboxMessage._meta.get_field("delivered_at").verbose_name, "writ.court"
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -187,13 +202,19 @@ class OutboxMessageAdmin(CourtSideAdmin):
         "idempotency_key",
         "status",
         "attempts",
-        "next_attempt_at",
-        "last_attempt_at",
-        "delivered_at",
+        "next_attempt_at_local",
+        "last_attempt_at_local",
+        "delivered_at_local",
         "last_error",
         "response",
         "payload",
-        "created_at",
+        "created_at_local",
+    )
+    delivered_at_local = court_time_column(
+        "delivered_at", OutboxMessage._meta.get_field("delivered_at").verbose_name, "writ.court"
+    )
+    created_at_local = court_time_column(
+        "created_at", OutboxMessage._meta.get_field("created_at").verbose_name, "writ.court"
     )
     actions = ("requeue",)
     list_select_related = ("writ",)
@@ -365,14 +386,21 @@ class AssignmentInline(admin.TabularInline):
         "kind",
         "rule",
         "reason",
-        "assigned_at",
+        "assigned_at_local",
         "decision_ref",
         "handover_deadline",
         "notification_deadline",
-        "ended_at",
+        "ended_at_local",
         "end_reason",
     )
     readonly_fields = fields
+    # Issue 10: the chamber's own records carry no court; the portal's zone, named.
+    assigned_at_local = court_time_column(
+        "assigned_at", BailiffAssignment._meta.get_field("assigned_at").verbose_name, None
+    )
+    ended_at_local = court_time_column(
+        "ended_at", BailiffAssignment._meta.get_field("ended_at").verbose_name, None
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

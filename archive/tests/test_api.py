@@ -232,3 +232,14 @@ def test_archive_admin_list_shows_court_time(archived, make_user):
     assert listing.status_code == 200
     assert "(Asia/Almaty, UTC+5)" in expected
     assert expected in listing.content.decode()
+
+
+def test_archive_admin_card_shows_court_time(archived, make_user):
+    """Issue 10: the archive card (transfer, items, signatures' "as of") names the zone."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("archivist", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/archive/archivetransfer/{archived.pk}/change/")
+    assert page.status_code == 200
+    assert page.content.decode().count("(Asia/Almaty, UTC+5)") >= 2

@@ -99,3 +99,25 @@ def test_writ_history_and_outbox_show_court_time(dispatched, client, make_user):
         next_at = local_time(message.next_attempt_at, writ.court.timezone)
     listing = client.get("/admin/enforcement/outboxmessage/", HTTP_ACCEPT_LANGUAGE="ru")
     assert next_at in listing.content.decode()
+
+
+def test_outbox_page_and_assignments_show_times_with_the_zone(
+    dispatched, make_bailiff, district, client, make_user
+):
+    """Issue 10: the outbox message's page and the chamber's assignments name the zone."""
+    from enforcement.chamber.models import BailiffAssignment
+    from enforcement.models import OutboxMessage
+
+    make_bailiff(district)
+    writ = Writ.objects.get(pk=dispatched())
+    message = OutboxMessage.objects.filter(writ=writ).first()
+    assignment = BailiffAssignment.objects.select_related("registration").first()
+    assert message is not None and assignment is not None
+    client.force_login(make_user("secretary", is_staff=True, is_superuser=True))
+    outbox = client.get(f"/admin/enforcement/outboxmessage/{message.pk}/change/")
+    registration = client.get(
+        f"/admin/enforcement/registration/{assignment.registration.pk}/change/"
+    )
+    assert outbox.status_code == registration.status_code == 200
+    assert "(Asia/Almaty, UTC+5)" in outbox.content.decode()  # created, delivered
+    assert "(Asia/Almaty, UTC+5)" in registration.content.decode()  # assigned

@@ -105,17 +105,20 @@ class LocalDate:
         return local_date(self.value)
 
 
-def court_time_column(field: str, description, court: str = "court", *, seconds: bool = False):
+def court_time_column(
+    field: str, description, court: str | None = "court", *, seconds: bool = False
+):
     """An admin column (list_display / readonly_fields entry, as a ModelAdmin attribute) showing
     the datetime `field` as a person reads it: in the zone of the court at the dotted path
-    `court` ("court", "case.court"), the page language's format, zone named (issue 10)."""
+    `court` ("court", "case.court"; None: the portal's TIME_ZONE), the page language's format,
+    zone named (issue 10)."""
 
     def column(_model_admin, obj) -> str:
         value = getattr(obj, field, None)
         if value is None:
             return "—"
-        owner = obj
-        for part in court.split("."):
+        owner = obj if court else None
+        for part in court.split(".") if court else ():
             owner = getattr(owner, part, None)
         return local_time(value, getattr(owner, "timezone", None), seconds=seconds)
 
