@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sotkabinet.core.timefmt import court_time_column
 from sotkabinet.errors import DomainError
 
 from .models import CertificateRevocationList, SignInNonce, TrustedCertificate
@@ -62,11 +63,28 @@ class TrustedCertificateUploadForm(forms.ModelForm):
 
 @admin.register(TrustedCertificate)
 class TrustedCertificateAdmin(admin.ModelAdmin):
-    list_display = ("subject", "is_anchor", "not_after", "fingerprint", "added_at")
+    list_display = ("subject", "is_anchor", "not_after_local", "fingerprint", "added_at_local")
     list_filter = ("is_anchor",)
     search_fields = ("subject", "issuer", "fingerprint")
-    readonly_fields = ("subject", "issuer", "fingerprint", "not_before", "not_after", "added_at")
+    readonly_fields = (
+        "subject",
+        "issuer",
+        "fingerprint",
+        "not_before_local",
+        "not_after_local",
+        "added_at_local",
+    )
     fields = ("is_anchor", *readonly_fields)
+    # Issue 10: times with the zone named (the portal's zone: a certificate belongs to no court).
+    not_before_local = court_time_column(
+        "not_before", TrustedCertificate._meta.get_field("not_before").verbose_name, None
+    )
+    not_after_local = court_time_column(
+        "not_after", TrustedCertificate._meta.get_field("not_after").verbose_name, None
+    )
+    added_at_local = court_time_column(
+        "added_at", TrustedCertificate._meta.get_field("added_at").verbose_name, None
+    )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -111,17 +129,27 @@ class CrlUploadForm(forms.ModelForm):
 
 @admin.register(CertificateRevocationList)
 class CertificateRevocationListAdmin(admin.ModelAdmin):
-    list_display = ("issuer", "this_update", "next_update", "origin", "source_url")
+    list_display = ("issuer", "this_update_local", "next_update_local", "origin", "source_url")
     list_filter = ("origin",)
     search_fields = ("issuer", "fingerprint", "source_url")
     readonly_fields = (
         "issuer",
-        "this_update",
-        "next_update",
+        "this_update_local",
+        "next_update_local",
         "origin",
         "source_url",
         "fingerprint",
-        "added_at",
+        "added_at_local",
+    )
+    # Issue 10: times with the zone named (the portal's zone).
+    this_update_local = court_time_column(
+        "this_update", CertificateRevocationList._meta.get_field("this_update").verbose_name, None
+    )
+    next_update_local = court_time_column(
+        "next_update", CertificateRevocationList._meta.get_field("next_update").verbose_name, None
+    )
+    added_at_local = court_time_column(
+        "added_at", CertificateRevocationList._meta.get_field("added_at").verbose_name, None
     )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -146,15 +174,25 @@ class CertificateRevocationListAdmin(admin.ModelAdmin):
 
 @admin.register(SignInNonce)
 class SignInNonceAdmin(admin.ModelAdmin):
-    list_display = ("value", "purpose", "created_at", "expires_at", "used_at")
+    list_display = ("value", "purpose", "created_at_local", "expires_at_local", "used_at_local")
     list_filter = ("purpose",)
     readonly_fields = (
         "value",
         "purpose",
         "session_hash",
-        "created_at",
-        "expires_at",
-        "used_at",
+        "created_at_local",
+        "expires_at_local",
+        "used_at_local",
+    )
+    # Issue 10: times with the zone named (the portal's zone).
+    created_at_local = court_time_column(
+        "created_at", SignInNonce._meta.get_field("created_at").verbose_name, None
+    )
+    expires_at_local = court_time_column(
+        "expires_at", SignInNonce._meta.get_field("expires_at").verbose_name, None
+    )
+    used_at_local = court_time_column(
+        "used_at", SignInNonce._meta.get_field("used_at").verbose_name, None
     )
 
     def has_add_permission(self, request) -> bool:

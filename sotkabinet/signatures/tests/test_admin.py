@@ -53,3 +53,24 @@ def test_admin_upload_crl(admin_client_, ecp_pki):
     bad = admin_client_.post(url, {"file": SimpleUploadedFile("x.crl", b"garbage")})
     assert bad.status_code == 200
     assert CertificateRevocationList.objects.count() == 1
+
+
+def test_admin_times_name_the_zone(admin_client_, ecp_pki):
+    """Issue 10: the trust store's and the CRLs' times in the portal's zone, zone named."""
+    certificate = SimpleUploadedFile("nca.pem", ecp_pki.nca.certificate_pem)
+    admin_client_.post(
+        "/admin/signatures/trustedcertificate/add/", {"file": certificate, "kind": "anchor"}
+    )
+    crl = SimpleUploadedFile("nca.crl", ecp_pki.nca_crl)
+    admin_client_.post("/admin/signatures/certificaterevocationlist/add/", {"file": crl})
+    row = TrustedCertificate.objects.get()
+    revocations = CertificateRevocationList.objects.get()
+    for url in (
+        "/admin/signatures/trustedcertificate/",
+        f"/admin/signatures/trustedcertificate/{row.pk}/change/",
+        "/admin/signatures/certificaterevocationlist/",
+        f"/admin/signatures/certificaterevocationlist/{revocations.pk}/change/",
+    ):
+        page = admin_client_.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+        assert page.status_code == 200, url
+        assert "(Asia/Almaty, UTC+5)" in page.content.decode(), url
