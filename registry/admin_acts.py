@@ -117,12 +117,16 @@ class ActAdmin(admin.ModelAdmin):
 
 @admin.register(Absence)
 class AbsenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "date_from", "date_to", "reason", "recorded_by", "created_at")
+    list_display = ("user", "date_from", "date_to", "reason", "recorded_by", "created_at_local")
     list_filter = ("date_from",)
     search_fields = ("user__login", "user__full_name", "reason")
     raw_id_fields = ("user",)
-    fields = ("user", "date_from", "date_to", "reason", "recorded_by", "created_at")
-    readonly_fields = ("recorded_by", "created_at")
+    fields = ("user", "date_from", "date_to", "reason", "recorded_by", "created_at_local")
+    readonly_fields = ("recorded_by", "created_at_local")
+    # Issue 10: the time with the zone named (the portal's zone: an absence belongs to a person).
+    created_at_local = court_time_column(
+        "created_at", Absence._meta.get_field("created_at").verbose_name, None
+    )
     ordering = ("-date_from",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Absence]:

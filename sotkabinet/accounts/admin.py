@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from sotkabinet.core.timefmt import court_time_column
 from sotkabinet.throttling import password_sign_in_throttle
 
 from .access import chamber_region, has_role
@@ -26,7 +27,14 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("login", "full_name", "email")
     ordering = ("login",)
     filter_horizontal = ("attached_districts", "groups", "user_permissions")
-    readonly_fields = ("date_joined", "last_login")
+    readonly_fields = ("date_joined_local", "last_login_local")
+    # Issue 10: times with the zone named (the portal's zone: a person belongs to no one court).
+    date_joined_local = court_time_column(
+        "date_joined", User._meta.get_field("date_joined").verbose_name, None
+    )
+    last_login_local = court_time_column(
+        "last_login", User._meta.get_field("last_login").verbose_name, None
+    )
     fieldsets = (
         (None, {"fields": ("login", "password")}),
         (
@@ -47,7 +55,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Access"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Dates"), {"fields": ("date_joined", "last_login")}),
+        (_("Dates"), {"fields": ("date_joined_local", "last_login_local")}),
     )
     add_fieldsets = (
         (

@@ -86,3 +86,24 @@ def test_a_chamber_account_without_a_district_is_flagged(admin_client, district)
     user = User.objects.get(login=login)
     page = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     assert "the chamber sees and edits" in page
+
+
+def test_user_page_and_absences_name_the_zone(admin_client, make_user):
+    """Issue 10: the user's dates and the absences' record time with the zone named."""
+    from sotkabinet.accounts.models import Absence
+
+    user = make_user("judge")
+    Absence.objects.create(
+        user=user,
+        date_from=date(2026, 6, 1),
+        date_to=date(2026, 6, 5),
+        reason="Іссапар",
+        recorded_by=user,
+    )
+    for url in (
+        f"/admin/accounts/user/{user.pk}/change/",
+        "/admin/accounts/absence/",
+    ):
+        page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+        assert page.status_code == 200, url
+        assert "(Asia/Almaty, UTC+5)" in page.content.decode(), url
