@@ -27,6 +27,7 @@ Errors that are not about the connection (a bad key, a serialisation bug) still 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -51,6 +52,8 @@ RETRY_AFTER_SECONDS = 5.0
 SOCKET_TIMEOUT_SECONDS = 1.0
 # Keys whose lost writes are remembered for deletion on recovery, at most (per process).
 MAX_STALE_KEYS = 10_000
+# Keys deleted per round trip when the cache clears its own keys.
+CLEAR_BATCH = 500
 # DRF throttles ("throttle_<scope>_<ident>") and the /verify/ page's counter (registry).
 THROTTLE_KEY_PREFIXES = ("throttle_", "registry:verify-rate:")
 # Deleted by every process that saw an outage, once Redis is back, whoever wrote during it: the
@@ -303,4 +306,28 @@ class ResilientRedisCache(RedisCache):
         )
 
     def clear(self):
-        return self._guard(lambda: super(ResilientRedisCache, self).clear(), lambda: False)
+        """Delete this cache's own keys, by its key prefix.
+
+        Django's `RedisCache.clear()` flushes the whole Redis database: with `REDIS_URL` shared by
+        the Celery broker that would drop the queued work too, and it wipes every other process's
+        cache that uses another key prefix (the test workers, a second portal). Without a prefix
+        there is no telling our keys apart, and Django's flush is kept.
+        """
+        self._local.clear()
+        if not self.key_prefix:
+            return self._guard(lambda: super(ResilientRedisCache, self).clear(), lambda: False)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+
+        def delete_own_keys() -> bool:
+            client = self._cache.get_client(write=True)
+            batch: list = []
+            for key in client.scan_iter(match=pattern, count=CLEAR_BATCH):
+                batch.append(key)
+                if len(batch) >= CLEAR_BATCH:
+                    client.delete(*batch)
+                    batch.clear()
+            if batch:
+                client.delete(*batch)
+            return True
+
+        return self._guard(delete_own_keys, lambda: False)

@@ -314,3 +314,43 @@ def test_sign_in_stays_throttled_while_redis_is_down(api_client, settings, monke
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
+
+
+class SharedRedisDatabase:
+    """A Redis database shared by this cache, another key prefix and Celery's queue: just the
+    calls `clear()` may make."""
+
+    def __init__(self, keys) -> None:
+        self.keys = set(keys)
+        self.flushed = False
+
+    def scan_iter(self, match, count):
+        import fnmatch
+
+        return iter([key for key in sorted(self.keys) if fnmatch.fnmatchcase(key, match)])
+
+    def delete(self, *keys):
+        self.keys -= set(keys)
+
+    def flushdb(self):
+        self.flushed = True
+        self.keys.clear()
+
+
+def test_clear_deletes_only_this_caches_keys(settings):
+    """Django's RedisCache.clear() is FLUSHDB: with REDIS_URL shared by the Celery broker it
+    would drop queued filings' work (R-ECP-3), and it wipes other processes' caches."""
+    cache = ResilientRedisCache("redis://127.0.0.1:1/0", {"KEY_PREFIX": "portal"})
+    database = SharedRedisDatabase(
+        [
+            "portal:1:throttle_sign_in_1",
+            "portal:1:courts:calendar",
+            "other:1:x",
+            "celery",
+            "_kombu.binding.celery",
+        ]
+    )
+    cache._cache.get_client = lambda key=None, *, write=False: database
+    assert cache.clear() is True
+    assert not database.flushed
+    assert database.keys == {"other:1:x", "celery", "_kombu.binding.celery"}
