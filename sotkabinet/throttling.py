@@ -137,15 +137,20 @@ class AddressRateThrottle(ClientRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-def _login_from_data(request) -> str:
+def _posted_text(request, field: str) -> str:
+    """A text field of the request body (DRF's parsed data or a form's POST); "" otherwise."""
     data = getattr(request, "data", None)
     if data is None:
         data = request.POST
     try:
-        value = data.get("login", "")
+        value = data.get(field, "")
     except AttributeError:
         return ""
-    return value.strip()[:64] if isinstance(value, str) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _login_from_data(request) -> str:
+    return _posted_text(request, "login").strip()[:64]
 
 
 def _key_bucket_from_cms(request) -> str:
@@ -156,14 +161,8 @@ def _key_bucket_from_cms(request) -> str:
     retries with one certificate."""
     from sotkabinet.ecp import CmsMalformed, inspect_cms
 
-    data = getattr(request, "data", None)
-    if data is None:
-        data = request.POST
-    try:
-        cms = data.get("cms", "")
-    except AttributeError:
-        return ""
-    if not isinstance(cms, str) or not cms:
+    cms = _posted_text(request, "cms")
+    if not cms:
         return ""
     try:
         signers = inspect_cms(cms).signers

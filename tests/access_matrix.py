@@ -144,7 +144,7 @@ RULES: dict[str, Rule] = {
     "method-signed-in": rule(
         "The method does not apply (sign-in is checked first)", (), otherwise=NOT_ALLOWED
     ),
-    # Filings (API.md "Filings"; issue 9 "Unsent drafts are private").
+    # Filings (docs/api.md; issue 9 "Unsent drafts are private").
     "draft": rule("An unsent draft: its author only; court staff get 404", {"applicant_a"}),
     "filing-read": rule(
         "A sent filing: its author, and the staff of its court", {"applicant_a"} | COURT_STAFF
@@ -170,7 +170,7 @@ RULES: dict[str, Rule] = {
         {"clerk"},
         {"applicant_a"},
     ),
-    # Cases and acts (API.md "Cases and judicial acts").
+    # Cases and acts (docs/api.md).
     "case-read": rule(
         "The case: parties, their attorneys, the judge, the court's staff", CASE_READERS
     ),
@@ -185,7 +185,7 @@ RULES: dict[str, Rule] = {
         SIGNED_IN,
         otherwise=DENIED,
     ),
-    # Enforcement (API.md "Enforcement").
+    # Enforcement (docs/api.md).
     "writ-read": rule(
         "A writ: parties, the court, the chamber of its region, the assigned bailiff",
         {"applicant_a"} | COURT_STAFF | {"chamber", "bailiff"},
@@ -227,7 +227,7 @@ RULES: dict[str, Rule] = {
         SIGNED_IN - {"chamber"},
     ),
     "service": rule("The enforcement system's service token only", (), SIGNED_IN, otherwise=DENIED),
-    # Archive (API.md "Archive").
+    # Archive (docs/api.md).
     "inventory": rule(
         "The inventory: the case's judge and secretary", {"judge", "secretary"}, CASE_READERS
     ),
@@ -242,7 +242,7 @@ RULES: dict[str, Rule] = {
         {"judge", "secretary"} | PARTY,
     ),
     "archivist": rule("Archive work lists: archivists", {"archivist"}, SIGNED_IN, otherwise=DENIED),
-    # Powers of attorney (API.md "Electronic power of attorney").
+    # Powers of attorney (docs/api.md).
     "power-read": rule("A power of attorney: its principal and attorneys", PARTY),
     "power-principal": rule(
         "Change a power: its principal; its attorneys 403", {"applicant_a"}, {"attorney"}

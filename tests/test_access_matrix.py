@@ -270,8 +270,8 @@ def test_every_method_of_an_api_view_is_in_the_matrix():
 
 
 def test_methods_that_do_not_apply_answer_405(world, db):
-    """issue 9, API.md: a method a REST route does not implement is 405 for a signed-in caller
-    (the enforcement system's own routes refuse a person's token first, 403)."""
+    """issue 9, docs/conventions.md: a method a REST route does not implement is 405 for a
+    signed-in caller (the enforcement system's own routes refuse a person's token first, 403)."""
     views = project_routes()
     wrong = []
     first = {}

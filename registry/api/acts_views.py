@@ -60,22 +60,28 @@ def payload_response(payload: bytes) -> HttpResponse:
     return HttpResponse(payload, content_type=PAYLOAD_CONTENT_TYPE)
 
 
+def case_card_response(request, case) -> Response:
+    """The case card as the caller may see it: only the acts, filings, writs and history entries
+    that their rules show this caller."""
+    user = request.user
+    return Response(
+        case_card(
+            case,
+            acts=acts_visible_to(user, case),
+            filings=filings_visible_to(user, case),
+            writs=case_writs(user, case),
+            events=case_history_visible_to(user, case),
+            context={"request": request},
+        )
+    )
+
+
 class CaseDetailView(APIView):
     """GET cases/{id}/: the case card for parties, their attorneys, the judge and court staff."""
 
     @extend_schema(responses=CaseCardOutput)
     def get(self, request, case_id: int):
-        case = case_for(request.user, case_id)
-        return Response(
-            case_card(
-                case,
-                acts=acts_visible_to(request.user, case),
-                filings=filings_visible_to(request.user, case),
-                writs=case_writs(request.user, case),
-                events=case_history_visible_to(request.user, case),
-                context={"request": request},
-            )
-        )
+        return case_card_response(request, case_for(request.user, case_id))
 
 
 class CaseActsView(LimitedUploadMixin, APIView):

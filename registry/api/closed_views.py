@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..act_selectors import (
-    acts_visible_to,
-    case_for,
-    case_history_visible_to,
-    case_writs,
-    filings_visible_to,
-)
+from ..act_selectors import case_for
 from ..closed_cases import case_set_closed
-from .acts_serializers import CaseCardOutput, case_card
+from .acts_serializers import CaseCardOutput
+from .acts_views import case_card_response
 
 
 class ClosedInput(serializers.Serializer):
@@ -40,14 +34,4 @@ class CaseClosedView(APIView):
             closed=data.validated_data["closed"],
             reason=data.validated_data.get("reason"),
         )
-        case = case_for(request.user, case.pk)
-        return Response(
-            case_card(
-                case,
-                acts=acts_visible_to(request.user, case),
-                filings=filings_visible_to(request.user, case),
-                writs=case_writs(request.user, case),
-                events=case_history_visible_to(request.user, case),
-                context={"request": request},
-            )
-        )
+        return case_card_response(request, case_for(request.user, case.pk))
