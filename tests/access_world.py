@@ -71,39 +71,6 @@ class World:
         return client
 
 
-def trust_test_pki(ecp_pki):
-    """What the `ecp` fixture does per test (sotkabinet/signatures/testing.py), once, in the
-    world's transaction: trust the test CAs and their CRLs, and return the `Ecp` helper."""
-    from sotkabinet.ecp.certificates import parse_certificate
-    from sotkabinet.ecp.crl import parse_crl
-    from sotkabinet.signatures.models import CertificateRevocationList, TrustedCertificate
-    from sotkabinet.signatures.services import bump_trust_version
-    from sotkabinet.signatures.testing import Ecp
-
-    for der, anchor in ((ecp_pki.root.certificate_der, True), (ecp_pki.nca.certificate_der, False)):
-        certificate = parse_certificate(der)
-        TrustedCertificate.objects.create(
-            der=der,
-            fingerprint=certificate.fingerprint,
-            subject=certificate.subject.display,
-            issuer=certificate.issuer.display,
-            is_anchor=anchor,
-            not_before=certificate.not_before,
-            not_after=certificate.not_after,
-        )
-    for der in (ecp_pki.root_crl, ecp_pki.nca_crl):
-        crl = parse_crl(der)
-        CertificateRevocationList.objects.create(
-            der=der,
-            fingerprint=crl.fingerprint,
-            issuer=crl.issuer.display,
-            this_update=crl.this_update,
-            next_update=crl.next_update,
-        )
-    bump_trust_version()
-    return Ecp(pki=ecp_pki)
-
-
 def _ok(response, status: int = 200):
     assert response.status_code == status, (response.status_code, response.content[:1500])
     return (

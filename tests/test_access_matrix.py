@@ -45,7 +45,8 @@ _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 def world(django_db_setup, django_db_blocker, ecp_pki):
     """The world, in a transaction of its own that is rolled back after the module."""
     from sotkabinet.signatures.services import bump_trust_version
-    from tests.access_world import build_world, trust_test_pki
+    from sotkabinet.signatures.testing import trust_test_pki
+    from tests.access_world import build_world
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

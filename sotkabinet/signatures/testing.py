@@ -263,9 +263,10 @@ def ecp_pki() -> TestPki:
     return TestPki()
 
 
-@pytest.fixture
-def ecp(db, ecp_pki):
-    """The test PKI, trusted in the DB for this test (see the module docstring)."""
+def trust_test_pki(ecp_pki) -> Ecp:
+    """Trust the test CAs and their CRLs in the database (in the caller's transaction) and return
+    the `Ecp` helper over them. The `ecp` fixture does this per test; a module-wide world of
+    objects can do it once."""
     from sotkabinet.ecp.certificates import parse_certificate
     from sotkabinet.ecp.crl import parse_crl
     from sotkabinet.signatures.models import CertificateRevocationList, TrustedCertificate
@@ -300,5 +301,13 @@ def ecp(db, ecp_pki):
         )
     CertificateRevocationList.objects.bulk_create(crls, ignore_conflicts=True)
     bump_trust_version()  # bulk_create sends no signals
-    yield Ecp(pki=ecp_pki)
+    return Ecp(pki=ecp_pki)
+
+
+@pytest.fixture
+def ecp(db, ecp_pki):
+    """The test PKI, trusted in the DB for this test (see the module docstring)."""
+    from sotkabinet.signatures.services import bump_trust_version
+
+    yield trust_test_pki(ecp_pki)
     bump_trust_version()  # the rows are rolled back with the test
