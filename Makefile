@@ -80,7 +80,7 @@ format: install
 
 check-deploy: install
 	SECRET_KEY=$$(openssl rand -hex 32) ENFORCEMENT_API_TOKEN=$$(openssl rand -hex 32) \
-	  PAYMENT_GATEWAY_SECRET=$$(openssl rand -hex 32) \
+	  PAYMENT_GATEWAY_SECRET=$$(openssl rand -hex 32) DEMO=0 \
 	  ALLOWED_HOSTS=sot.example.kz DJANGO_SETTINGS_MODULE=sotkabinet.settings.production \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
