@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEMO"}
+        },
         "DJANGO_SETTINGS_MODULE": "sotkabinet.settings.production",
         "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "sot.example.kz",
@@ -34,7 +38,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY"}} | {
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEMO"}} | {
         "DJANGO_SETTINGS_MODULE": "sotkabinet.settings.production",
         "ALLOWED_HOSTS": "sot.example.kz",
         "PAYMENT_GATEWAY_SECRET": "gateway-secret",
@@ -72,7 +76,7 @@ def test_make_check_deploy_passes_on_a_fresh_clone(tmp_path):
     fresh_shell = {
         key: value
         for key, value in os.environ.items()
-        if key not in required | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key not in required | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEMO"}
     }
     result = subprocess.run(
         ["bash", "-c", recipe],
